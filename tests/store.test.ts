@@ -109,6 +109,7 @@ describe('book store', () => {
 describe('files are readable by an independent Parquet reader (hyparquet)', () => {
   it('every candle value matches', async () => {
     const { asyncBufferFromFile, parquetReadObjects, parquetMetadataAsync } = await import('hyparquet');
+    const { compressors } = await import('hyparquet-compressors');
     const c = synthCandles(600);
     const other = join(dir, 'second-reader');
     await writeCandles(other, c);
@@ -119,7 +120,7 @@ describe('files are readable by an independent Parquet reader (hyparquet)', () =
       const meta = await parquetMetadataAsync(file);
       const kv = Object.fromEntries((meta.key_value_metadata ?? []).map((e) => [e.key, e.value]));
       expect(kv).toMatchObject({ exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' });
-      rows.push(...(await parquetReadObjects({ file })));
+      rows.push(...(await parquetReadObjects({ file, compressors })));
     }
     expect(rows).toHaveLength(600);
     rows.forEach((r, i) => {
