@@ -3,7 +3,7 @@
 import {
   BIGINT, DOUBLE, DuckDBConnection, DuckDBDataChunk, DuckDBInstance, TINYINT, VARCHAR,
 } from '@duckdb/node-api';
-import type { DuckDBType, DuckDBVector } from '@duckdb/node-api';
+import type { DuckDBType, DuckDBValue, DuckDBVector } from '@duckdb/node-api';
 
 let connection: Promise<DuckDBConnection> | undefined;
 
@@ -44,7 +44,7 @@ export async function loadTempTable(table: string, columns: ColumnData[]): Promi
     const n = Math.min(CHUNK, rows - start);
     const chunk = DuckDBDataChunk.create(types, n);
     columns.forEach((c, j) => {
-      const vec = chunk.getColumnVector(j) as DuckDBVector<unknown>;
+      const vec = chunk.getColumnVector(j) as DuckDBVector<DuckDBValue>;
       const v = c.values;
       if (c.type === 'BIGINT') {
         for (let i = 0; i < n; i++) vec.setItem(i, BigInt(v[start + i] as number));
@@ -74,7 +74,7 @@ export async function queryColumns(sql: string): Promise<{ names: string[]; colu
     if (!chunk || chunk.rowCount === 0) break;
     const n = chunk.rowCount;
     for (let j = 0; j < names.length; j++) {
-      const vec = chunk.getColumnVector(j) as DuckDBVector<unknown>;
+      const vec = chunk.getColumnVector(j) as DuckDBVector<DuckDBValue>;
       parts[j].push(isText[j] ? vectorToStrings(vec, n) : vectorToFloat64(vec, n));
     }
     rows += n;
@@ -92,7 +92,7 @@ export async function queryNumericColumns(sql: string): Promise<{ names: string[
   return r as { names: string[]; columns: Float64Array[]; rows: number };
 }
 
-function vectorToStrings(vec: DuckDBVector<unknown>, n: number): string[] {
+function vectorToStrings(vec: DuckDBVector<DuckDBValue>, n: number): string[] {
   const out = new Array<string>(n);
   for (let i = 0; i < n; i++) out[i] = (vec.getItem(i) as string | null) ?? '';
   return out;
@@ -115,7 +115,7 @@ export async function exec(sql: string): Promise<void> {
  * from its backing Float64Array: 4x faster than getItem per row on 2M rows (measured). That array
  * and the validity mask are internals of @duckdb/node-api, so anything unexpected falls back.
  */
-function vectorToFloat64(vec: DuckDBVector<unknown>, n: number): Float64Array {
+function vectorToFloat64(vec: DuckDBVector<DuckDBValue>, n: number): Float64Array {
   const raw = vec as unknown as { items?: unknown; validity?: { data?: unknown } };
   if (raw.items instanceof Float64Array && raw.items.length === n && raw.validity && raw.validity.data === null) {
     return raw.items.slice();

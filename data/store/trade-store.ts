@@ -1,11 +1,12 @@
 // Public trades in the Parquet store: one file per UTC day, upsert by trade id.
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Trades } from '../types.js';
 import { emptyTrades } from '../types.js';
 import { DataError } from '../errors.js';
-import { listParquet } from './atomic-parquet.js';
-import { queryColumns, queryNumericColumns, sqlString } from './duckdb.js';
-import { partitionRange, seriesDir } from './layout.js';
+import { listParquet, writeParquetAtomic } from './atomic-parquet.js';
+import { exec, loadTempTable, queryColumns, queryNumericColumns, sqlString, type ColumnData } from './duckdb.js';
+import { partitionOf, partitionRange, seriesDir } from './layout.js';
 import { upsertPartitions, type UpsertResult } from './partitioned-table.js';
 import type { TimeRange } from './candle-store.js';
 
@@ -28,23 +29,66 @@ export async function writeTrades(store: string, t: Trades): Promise<UpsertResul
     if (seen.has(t.id[i])) throw new DataError(`duplicate trade id ${t.id[i]}`, { row: i, column: 'id' });
     seen.add(t.id[i]);
   }
-  return upsertPartitions('trades', tradeDir(store, t), [
+  return upsertPartitions('trades', tradeDir(store, t), tradeColumns(t), 'id', { exchange: t.exchange, symbol: t.symbol, writer: 'tradegym' });
+}
+
+function tradeColumns(t: Trades): ColumnData[] {
+  return [
     { name: 'ts', type: 'BIGINT', values: t.ts },
     { name: 'price', type: 'DOUBLE', values: t.price },
     { name: 'amount', type: 'DOUBLE', values: t.amount },
     { name: 'side', type: 'TINYINT', values: t.side },
     { name: 'id', type: 'VARCHAR', values: t.id },
-  ], 'id', { exchange: t.exchange, symbol: t.symbol, writer: 'tradegym' });
+  ];
 }
 
+/**
+ * Live recording appends immutable chunks (<day>/part-<first>-<last>.parquet, like books) instead
+ * of rewriting the day file; readers merge both kinds and drop repeated ids.
+ */
+export async function appendTradeChunk(store: string, t: Trades): Promise<string[]> {
+  if (t.ts.length === 0) return [];
+  const dir = tradeDir(store, t);
+  const files: string[] = [];
+  let start = 0;
+  while (start < t.ts.length) {
+    const day = partitionOf('trades', t.ts[start]);
+    let end = start + 1;
+    while (end < t.ts.length && partitionOf('trades', t.ts[end]) === day) end++;
+    await loadTempTable('trade_chunk', tradeColumns(t).map((c) => ({ ...c, values: c.values.slice(start, end) as typeof c.values })));
+    const path = join(dir, day, `part-${pad(t.ts[start])}-${pad(t.ts[end - 1])}-${process.pid}-${Date.now()}.parquet`);
+    await writeParquetAtomic('SELECT * FROM trade_chunk ORDER BY ts', path, { exchange: t.exchange, symbol: t.symbol, writer: 'tradegym' });
+    files.push(path);
+    start = end;
+  }
+  await exec('DROP TABLE IF EXISTS trade_chunk');
+  return files;
+}
+
+const pad = (ts: number) => String(Math.trunc(ts)).padStart(13, '0');
+
+/** Day files and live chunks overlapping the range, in time order; `chunks` counts the latter. */
 export async function tradeFiles(store: string, key: TradeKey, range: TimeRange = {}): Promise<string[]> {
   const dir = tradeDir(store, key);
-  return (await listParquet(dir))
-    .filter((n) => {
-      const [a, b] = partitionRange(n.replace('.parquet', ''));
-      return (range.from === undefined || b > range.from) && (range.to === undefined || a < range.to);
-    })
-    .map((n) => join(dir, n));
+  const overlaps = (day: string) => {
+    const [a, b] = partitionRange(day);
+    return (range.from === undefined || b > range.from) && (range.to === undefined || a < range.to);
+  };
+  const files = (await listParquet(dir)).filter((n) => overlaps(n.replace('.parquet', ''))).map((n) => join(dir, n));
+  let days: string[] = [];
+  try {
+    days = (await readdir(dir)).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d) && overlaps(d));
+  } catch {
+    days = [];
+  }
+  for (const day of days) files.push(...(await listParquet(join(dir, day))).map((n) => join(dir, day, n)));
+  return files.sort((a, b) => fileStart(a) - fileStart(b));
+}
+
+function fileStart(path: string): number {
+  const chunk = /part-(\d+)-/.exec(path);
+  if (chunk) return Number(chunk[1]);
+  return partitionRange(path.split('/').pop()!.replace('.parquet', ''))[0];
 }
 
 export async function readTrades(store: string, key: TradeKey, range: TimeRange = {}): Promise<Trades> {
@@ -54,10 +98,13 @@ export async function readTrades(store: string, key: TradeKey, range: TimeRange 
   const where: string[] = [];
   if (range.from !== undefined) where.push(`ts >= ${Math.floor(range.from)}`);
   if (range.to !== undefined) where.push(`ts < ${Math.ceil(range.to)}`);
-  const { columns } = await queryColumns(
-    `SELECT ts::DOUBLE AS ts, price, amount, side, id FROM read_parquet([${files.map(sqlString).join(', ')}])
-     ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`,
-  );
+  const source = `read_parquet([${files.map(sqlString).join(', ')}]) ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+  const hasChunks = files.some((f) => f.includes('/part-'));
+  // Day files alone are sorted and unique; with live chunks, overlap is possible: keep one row per id.
+  const { columns } = await queryColumns(hasChunks
+    ? `SELECT ts::DOUBLE AS ts, price, amount, side, id FROM (
+         SELECT *, row_number() OVER (PARTITION BY id ORDER BY ts) AS rn FROM ${source}) WHERE rn = 1 ORDER BY ts, id`
+    : `SELECT ts::DOUBLE AS ts, price, amount, side, id FROM ${source}`);
   const side = columns[3] as Float64Array;
   return {
     ...t,
@@ -70,6 +117,7 @@ export async function readTrades(store: string, key: TradeKey, range: TimeRange 
 export async function lastTrade(store: string, key: TradeKey): Promise<{ ts: number } | undefined> {
   const files = await tradeFiles(store, key);
   if (files.length === 0) return undefined;
-  const { columns, rows } = await queryNumericColumns(`SELECT max(ts)::DOUBLE FROM read_parquet(${sqlString(files[files.length - 1])})`);
+  const tail = files.slice(-8); // the newest day file and the chunks after it
+  const { columns, rows } = await queryNumericColumns(`SELECT max(ts)::DOUBLE FROM read_parquet([${tail.map(sqlString).join(', ')}])`);
   return rows && Number.isFinite(columns[0][0]) ? { ts: columns[0][0] } : undefined;
 }

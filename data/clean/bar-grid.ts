@@ -1,0 +1,48 @@
+// The grid of bar open times a timeframe implies, and the options shared by check and repair.
+import { timeframeMs } from '../timeframe.js';
+
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+/** 1970-01-01 was a Thursday; exchanges (Binance, via ccxt) open weekly bars on Monday 00:00 UTC. */
+const MONDAY_OFFSET_MS = 4 * DAY_MS;
+
+export const DEFAULT_OUTLIER_THRESHOLD = 10;
+
+/** Options shared by `checkCandles` and `repairCandles`, so both judge the data the same way. */
+export interface CleanOptions {
+  /** Robust z-score of a log return above which the bar is an outlier. Default 10. */
+  outlierThreshold?: number;
+  /**
+   * Bars open at `alignOffsetMs + k * timeframe`. Default 0 (epoch-aligned, what exchanges use for
+   * s/m/h/d bars), except Monday 00:00 UTC for week multiples.
+   */
+  alignOffsetMs?: number;
+}
+
+export interface BarGrid {
+  timeframe: string;
+  tfMs: number;
+  offsetMs: number;
+}
+
+/** The grid of a series; throws ConfigError naming the timeframe when it cannot be parsed. */
+export function barGrid(timeframe: string, opts: CleanOptions = {}): BarGrid {
+  const tfMs = timeframeMs(timeframe);
+  const offsetMs = opts.alignOffsetMs ?? (tfMs % WEEK_MS === 0 ? MONDAY_OFFSET_MS : 0);
+  return { timeframe, tfMs, offsetMs };
+}
+
+/** How far ts is past the last grid point (0 when aligned), in ms; always in [0, tfMs). */
+export function offGrid(g: BarGrid, ts: number): number {
+  const r = (ts - g.offsetMs) % g.tfMs;
+  return r < 0 ? r + g.tfMs : r;
+}
+
+/**
+ * Grid slots strictly between two bar opens `a < b`: the bars a complete series would have there.
+ * Counted from `a`, so a misaligned series still gets whole bars at a + k * tf.
+ */
+export function missingBetween(g: BarGrid, a: number, b: number): number {
+  const d = b - a;
+  return d > g.tfMs ? Math.ceil(d / g.tfMs) - 1 : 0;
+}

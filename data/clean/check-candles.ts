@@ -1,0 +1,151 @@
+// Validation of OHLCV candles: finds every problem, changes nothing (repair-candles.ts does that,
+// under an explicit policy). Three passes over the typed arrays: rows as given (values, alignment,
+// order), time order (duplicates, gaps), returns (outliers).
+import type { Candles } from '../types.js';
+import { barGrid, DEFAULT_OUTLIER_THRESHOLD, missingBetween, offGrid } from './bar-grid.js';
+import type { CleanOptions } from './bar-grid.js';
+import {
+  at, CHECK_RULES, DEFAULT_MAX_FINDINGS_PER_RULE, FindingCollector, finiteRange, RULE_SEVERITY, shortTime,
+} from './findings.js';
+import type { CheckRule, Report } from './findings.js';
+import { assertSameLength, checkRowValues } from './row-values.js';
+import type { ValueSink } from './row-values.js';
+import { scanReturnOutliers } from './robust-outliers.js';
+import type { RobustScale } from './robust-outliers.js';
+import { timeOrder } from './time-order.js';
+
+export interface CheckOptions extends CleanOptions {
+  /** Findings kept per rule (counts stay exact). Default 1000. */
+  maxFindingsPerRule?: number;
+}
+
+export interface CheckReport extends Report<CheckRule> {
+  exchange: string;
+  symbol: string;
+  timeframe: string;
+  timeframeMs: number;
+  /** Bars a complete series would have between firstTs and lastTs but this one lacks (sum over gaps). */
+  missingBars: number;
+  /** Findings of 'error' and 'warning' rules (see RULE_SEVERITY), counted exactly. */
+  errors: number;
+  warnings: number;
+  /** No error-severity findings (gaps and outliers may remain). */
+  ok: boolean;
+  /** The statistics the outlier rule used. */
+  outliers: RobustScale & { threshold: number };
+}
+
+/**
+ * Checks candles against every rule (see CHECK_RULES); never throws for bad values, only for a
+ * malformed series (columns of different lengths: DataError; unknown timeframe: ConfigError).
+ * Row numbers are 0-based indices into the arrays as given.
+ */
+export function checkCandles(c: Candles, opts: CheckOptions = {}): CheckReport {
+  assertSameLength(c);
+  const grid = barGrid(c.timeframe, opts);
+  const threshold = opts.outlierThreshold ?? DEFAULT_OUTLIER_THRESHOLD;
+  const col = new FindingCollector<CheckRule>(CHECK_RULES, opts.maxFindingsPerRule ?? DEFAULT_MAX_FINDINGS_PER_RULE);
+  const n = c.ts.length;
+  const ts = c.ts;
+
+  // Pass 1, rows as given. `badClose` marks rows the outlier rule must skip (no meaningful return).
+  const badClose = new Uint8Array(n);
+  let row = 0;
+  const sink: ValueSink = (rule, column, value, problem) => {
+    if (column === 'close' && rule !== 'high-low') badClose[row] = 1;
+    if (col.want(rule)) col.push({ rule, row, ts: ts[row], column, value, message: `${at(row, ts[row])}: ${problem}` });
+  };
+  let prevRow = -1;
+  for (row = 0; row < n; row++) {
+    checkRowValues(c, row, sink);
+    const t = ts[row];
+    if (t - t !== 0) continue; // reported as 'nan'; no time rule can judge it
+    const off = offGrid(grid, t);
+    if (off !== 0 && col.want('misaligned')) {
+      col.push({
+        rule: 'misaligned', row, ts: t, column: 'ts', value: off,
+        message: `${at(row, t)}: ts ${t} is ${off} ms past the ${grid.timeframe} grid (bars open at ${shortTime(t - off)}, ${shortTime(t - off + grid.tfMs)})`,
+      });
+    }
+    if (prevRow >= 0 && t < ts[prevRow] && col.want('out-of-order')) {
+      col.push({
+        rule: 'out-of-order', row, ts: t, column: 'ts',
+        message: `${at(row, t)}: ts goes back ${ts[prevRow] - t} ms, before row ${prevRow} (${shortTime(ts[prevRow])})`,
+      });
+    }
+    prevRow = row;
+  }
+
+  // Pass 2, time order: a duplicate or gap is a fact about the set of bars, not about file order.
+  const order = timeOrder(ts);
+  let missingBars = 0;
+  let runFirst = order.length > 0 ? order[0] : -1; // first row (in given order) of the current ts
+  for (let k = 1; k < order.length; k++) {
+    const i = order[k], j = order[k - 1];
+    if (ts[i] === ts[j]) {
+      if (col.want('duplicate')) {
+        const diff = describeDifference(c, runFirst, i);
+        col.push({
+          rule: 'duplicate', row: i, ts: ts[i], column: 'ts',
+          message: `${at(i, ts[i])}: duplicate of row ${runFirst}, ${diff ? `values differ: ${diff}` : 'identical values'}`,
+        });
+      }
+      continue;
+    }
+    runFirst = i;
+    const missing = missingBetween(grid, ts[j], ts[i]);
+    if (missing > 0) {
+      missingBars += missing;
+      if (col.want('gap')) {
+        col.push({
+          rule: 'gap', row: j, ts: ts[j], value: missing,
+          message: `${at(j, ts[j])}: ${missing} missing ${grid.timeframe} bar${missing === 1 ? '' : 's'} before row ${i} (${shortTime(ts[i])})`,
+        });
+      }
+    }
+  }
+
+  // Pass 3, returns along time order, over one row per ts with a usable close.
+  const retRows = new Int32Array(order.length);
+  let m = 0;
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k];
+    if (badClose[i] === 1 || (m > 0 && ts[i] === ts[retRows[m - 1]])) continue;
+    retRows[m++] = i;
+  }
+  const scan = scanReturnOutliers(ts, c.close, retRows.subarray(0, m), grid.tfMs, threshold, 'drop');
+  for (const o of scan.outliers) {
+    if (!col.want('outlier')) continue;
+    const cl = c.close[o.row];
+    const pct = (cl / o.refClose - 1) * 100;
+    col.push({
+      rule: 'outlier', row: o.row, ts: ts[o.row], column: 'close', value: o.z,
+      message: `${at(o.row, ts[o.row])}: close ${cl} is ${pct >= 0 ? '+' : ''}${pct.toFixed(2)}% from ${o.refClose} at row ${o.refRow}; robust z ${o.z.toFixed(1)} > ${threshold}`,
+    });
+  }
+
+  const range = finiteRange(ts);
+  let errors = 0;
+  let warnings = 0;
+  for (const rule of CHECK_RULES) {
+    if (RULE_SEVERITY[rule] === 'error') errors += col.counts[rule];
+    else warnings += col.counts[rule];
+  }
+  return {
+    exchange: c.exchange, symbol: c.symbol, timeframe: c.timeframe, timeframeMs: grid.tfMs,
+    rows: n, firstTs: range.min, lastTs: range.max,
+    counts: col.counts, findings: col.sorted(), truncated: col.truncated,
+    missingBars, errors, warnings, ok: errors === 0,
+    outliers: { ...scan.scale, threshold },
+  };
+}
+
+/** "close 101 vs 100, volume 3 vs 2" for the columns where row b differs from row a; '' when none. */
+export function describeDifference(c: Candles, a: number, b: number): string {
+  const parts: string[] = [];
+  for (const name of ['open', 'high', 'low', 'close', 'volume'] as const) {
+    const x = c[name][a], y = c[name][b];
+    if (!Object.is(x, y) && !(x === y)) parts.push(`${name} ${y} vs ${x}`);
+  }
+  return parts.join(', ');
+}

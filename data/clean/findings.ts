@@ -1,0 +1,98 @@
+// Rule names, findings and reports shared by the candle and trade checks, plus the collector that
+// keeps the findings list bounded while the counts stay exact (a broken file can have millions).
+import { isoTime } from '../timeframe.js';
+
+/** The candle rules, in the order a report lists them for one row. */
+export const CHECK_RULES = [
+  'out-of-order', 'duplicate', 'misaligned', 'gap',
+  'nan', 'non-positive-price', 'high-low', 'negative-volume', 'outlier',
+] as const;
+export type CheckRule = (typeof CHECK_RULES)[number];
+
+/**
+ * 'error': the data is wrong and must be repaired or rejected. 'warning': real markets produce it
+ * too (exchange downtime leaves gaps, crashes produce huge returns), so a human decides.
+ */
+export const RULE_SEVERITY: Record<CheckRule, 'error' | 'warning'> = {
+  'out-of-order': 'error', duplicate: 'error', misaligned: 'error', gap: 'warning',
+  nan: 'error', 'non-positive-price': 'error', 'high-low': 'error', 'negative-volume': 'error',
+  outlier: 'warning',
+};
+
+export interface Finding<R extends string = CheckRule> {
+  rule: R;
+  /** 0-based row index in the checked arrays (as given, before any sort). */
+  row: number;
+  /** ts of that row (NaN when the ts itself is the problem). */
+  ts: number;
+  /** The column at fault, where one is. */
+  column?: string;
+  /** The number behind the finding: the bad value, missing bars of a gap, robust z of an outlier. */
+  value?: number;
+  message: string;
+}
+
+export interface Report<R extends string> {
+  rows: number;
+  /** Smallest and largest finite ts (NaN when there is none), so unsorted input reads right too. */
+  firstTs: number;
+  lastTs: number;
+  /** Exact number of findings per rule, even when `findings` was capped. */
+  counts: Record<R, number>;
+  /** Findings ordered by row, then by rule; at most `maxFindingsPerRule` per rule. */
+  findings: Finding<R>[];
+  /** True when some findings were left out of `findings` by the cap. */
+  truncated: boolean;
+}
+
+export const DEFAULT_MAX_FINDINGS_PER_RULE = 1000;
+
+/** Counts every finding and keeps the first `cap` of each rule. */
+export class FindingCollector<R extends string> {
+  readonly counts: Record<R, number>;
+  truncated = false;
+  private readonly list: Finding<R>[] = [];
+
+  constructor(private readonly rules: readonly R[], private readonly cap: number) {
+    this.counts = Object.fromEntries(rules.map((r) => [r, 0])) as Record<R, number>;
+  }
+
+  /** Counts one finding of `rule`; true when it should be recorded, so the caller builds a message only then. */
+  want(rule: R): boolean {
+    if (++this.counts[rule] <= this.cap) return true;
+    this.truncated = true;
+    return false;
+  }
+
+  push(f: Finding<R>): void {
+    this.list.push(f);
+  }
+
+  sorted(): Finding<R>[] {
+    const rank = new Map(this.rules.map((r, k) => [r, k]));
+    return this.list.sort((a, b) => a.row - b.row || rank.get(a.rule)! - rank.get(b.rule)!);
+  }
+}
+
+/** "2021-05-19T13:05Z" (seconds and millis only when not zero); "NaN" for a bad ts. */
+export function shortTime(ts: number): string {
+  return Number.isFinite(ts) ? isoTime(ts).replace(/:00Z$/, 'Z') : String(ts);
+}
+
+/** "row 1234 (2021-05-19T13:05Z)": how every message names its row. */
+export function at(row: number, ts: number): string {
+  return `row ${row} (${Number.isFinite(ts) ? shortTime(ts) : `ts ${ts}`})`;
+}
+
+/** Smallest and largest finite value; NaN for both when there is none. */
+export function finiteRange(x: Float64Array): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (v - v !== 0) continue; // NaN or +-Infinity
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return min <= max ? { min, max } : { min: NaN, max: NaN };
+}

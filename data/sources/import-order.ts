@@ -1,0 +1,40 @@
+// Puts imported rows in ascending time, and says so: many vendors write newest first, and a
+// silent re-order would hide a file that is really scrambled. Duplicates are kept (data/clean
+// decides about them), and the sort is stable so equal times keep their file order.
+
+export interface TimeOrder {
+  /** Row indexes in ascending time, or null when the rows already are. */
+  order: Int32Array | null;
+  note?: string;
+}
+
+export function ascendingOrder(ts: Float64Array, rowNo: readonly number[]): TimeOrder {
+  const n = ts.length;
+  let back = 0;
+  let forward = 0;
+  let firstBack = -1;
+  for (let i = 1; i < n; i++) {
+    if (ts[i] < ts[i - 1]) { back++; if (firstBack < 0) firstBack = i; }
+    else if (ts[i] > ts[i - 1]) forward++;
+  }
+  if (back === 0) return { order: null };
+  const order = new Int32Array(n);
+  if (forward === 0) {
+    // Newest first throughout: reversing keeps equal times in reverse file order, which is what
+    // a newest-first writer meant (the later duplicate was written first).
+    for (let i = 0; i < n; i++) order[i] = n - 1 - i;
+    return { order, note: `rows were newest first; reversed to ascending time (${n} rows)` };
+  }
+  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => ts[a] - ts[b] || a - b);
+  order.set(idx);
+  return {
+    order,
+    note: `rows were out of time order (${back} backward step(s), the first at row ${rowNo[firstBack]}); sorted by time`,
+  };
+}
+
+export function permuteF64(a: Float64Array, order: Int32Array): Float64Array {
+  const out = new Float64Array(order.length);
+  for (let i = 0; i < order.length; i++) out[i] = a[order[i]];
+  return out;
+}
