@@ -8,7 +8,7 @@ import {
   at, CHECK_RULES, DEFAULT_MAX_FINDINGS_PER_RULE, FindingCollector, finiteRange, RULE_SEVERITY, shortTime,
 } from './findings.js';
 import type { CheckRule, Report } from './findings.js';
-import { assertSameLength, checkRowValues } from './row-values.js';
+import { assertSameLength, checkRowValues, describeDifference } from './row-values.js';
 import type { ValueSink } from './row-values.js';
 import { scanReturnOutliers } from './robust-outliers.js';
 import type { RobustScale } from './robust-outliers.js';
@@ -138,14 +138,4 @@ export function checkCandles(c: Candles, opts: CheckOptions = {}): CheckReport {
     missingBars, errors, warnings, ok: errors === 0,
     outliers: { ...scan.scale, threshold },
   };
-}
-
-/** "close 101 vs 100, volume 3 vs 2" for the columns where row b differs from row a; '' when none. */
-export function describeDifference(c: Candles, a: number, b: number): string {
-  const parts: string[] = [];
-  for (const name of ['open', 'high', 'low', 'close', 'volume'] as const) {
-    const x = c[name][a], y = c[name][b];
-    if (!Object.is(x, y) && !(x === y)) parts.push(`${name} ${y} vs ${x}`);
-  }
-  return parts.join(', ');
 }

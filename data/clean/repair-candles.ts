@@ -10,9 +10,8 @@ import { barGrid, DEFAULT_OUTLIER_THRESHOLD, missingBetween, offGrid } from './b
 import type { BarGrid, CleanOptions } from './bar-grid.js';
 import { at, shortTime } from './findings.js';
 import type { CheckRule } from './findings.js';
-import { assertSameLength, checkRowValues } from './row-values.js';
+import { assertSameLength, checkRowValues, describeDifference } from './row-values.js';
 import type { ValueRule, ValueSink } from './row-values.js';
-import { describeDifference } from './check-candles.js';
 import { scanReturnOutliers } from './robust-outliers.js';
 import { timeOrder } from './time-order.js';
 

@@ -63,3 +63,13 @@ function slowRow(c: Candles, i: number, sink: ValueSink): number {
   if (Number.isFinite(v) && v < 0) { sink('negative-volume', 'volume', v, `volume ${v} < 0`); n++; }
   return n;
 }
+
+/** "close 101 vs 100, volume 3 vs 2" for the columns where row b differs from row a; '' when none. */
+export function describeDifference(c: Candles, a: number, b: number): string {
+  const parts: string[] = [];
+  for (const name of ['open', 'high', 'low', 'close', 'volume'] as const) {
+    const x = c[name][a], y = c[name][b];
+    if (!Object.is(x, y) && !(x === y)) parts.push(`${name} ${y} vs ${x}`);
+  }
+  return parts.join(', ');
+}

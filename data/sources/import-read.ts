@@ -43,25 +43,40 @@ export async function readInputText(path: string): Promise<InputText> {
 
 /**
  * The first file of a zip archive, read from its local header. Enough for QuantConnect LEAN data
- * (one CSV per zip, stored or deflated, sizes in the local header); anything fancier is refused
- * rather than misread.
+ * (one CSV per zip, deflated, sizes in the local header or its zip64 extra field); anything
+ * fancier is refused rather than misread.
  */
 function firstZipEntry(b: Buffer, path: string): { name: string; data: Buffer } {
   const flags = b.readUInt16LE(6);
   const method = b.readUInt16LE(8);
-  const size = b.readUInt32LE(18);
+  let size = b.readUInt32LE(18);
   const nameLen = b.readUInt16LE(26);
   const extraLen = b.readUInt16LE(28);
   const name = b.toString('utf8', 30, 30 + nameLen);
+  if (size === 0xffffffff) size = zip64CompressedSize(b, 30 + nameLen, extraLen, b.readUInt32LE(22) === 0xffffffff);
   // Bit 3: sizes come after the data (streamed zip); bit 0: encrypted. Neither occurs in LEAN data.
-  if ((flags & 0x9) !== 0 || size === 0xffffffff) {
-    throw new DataError('unsupported zip (encrypted, streamed or zip64); unzip it first', { file: path });
+  if ((flags & 0x9) !== 0 || size < 0) {
+    throw new DataError('unsupported zip (encrypted or streamed); unzip it first', { file: path });
   }
   const start = 30 + nameLen + extraLen;
   const raw = b.subarray(start, start + size);
   if (method === 0) return { name, data: Buffer.from(raw) };
   if (method === 8) return { name, data: inflateRawSync(raw) };
   throw new DataError(`unsupported zip compression method ${method}; unzip it first`, { file: path });
+}
+
+/** The compressed size from a zip64 extra field (id 1: [uncompressed if 0xffffffff], compressed). -1 if absent. */
+function zip64CompressedSize(b: Buffer, at: number, len: number, hasUncompressed: boolean): number {
+  for (let p = at; p + 4 <= at + len;) {
+    const id = b.readUInt16LE(p);
+    const size = b.readUInt16LE(p + 2);
+    if (id === 1) {
+      const off = p + 4 + (hasUncompressed ? 8 : 0);
+      return off + 8 <= p + 4 + size ? Number(b.readBigUInt64LE(off)) : -1;
+    }
+    p += 4 + size;
+  }
+  return -1;
 }
 
 /**

@@ -108,7 +108,7 @@ export function csvTable(text: string, label: string, isHeader: (names: string[]
 /** A cell of a headerless first line: a number or a date, not a column name. */
 function looksLikeValue(cell: string): boolean {
   const s = cell.trim();
-  return s !== '' && (Number.isFinite(Number(s)) || /^\d{1,4}[-./]\d{1,2}[-./]\d{1,4}/.test(s));
+  return s !== '' && (Number.isFinite(Number(s)) || /^\d{1,4}[-./]\d{1,2}[-./]\d{1,4}/.test(s) || /^\d{8} \d{2}:\d{2}/.test(s));
 }
 
 /**

@@ -43,6 +43,10 @@ export interface RecordStats {
 class BookBuffer {
   private b: Books;
   length = 0;
+  /** Last flushed snapshot time: a chunk must start after it (files stay in strict time order). */
+  private flushedTs = -Infinity;
+  /** Updates dropped because they shared the millisecond of an already flushed snapshot. */
+  skipped = 0;
   constructor(private exchange: string, private symbol: string, private depth: number) {
     this.b = emptyBooks(exchange, symbol, depth, 256);
   }
@@ -51,6 +55,10 @@ class BookBuffer {
     const d = this.depth;
     let i = this.length;
     let t = ts;
+    if (i === 0 && ts <= this.flushedTs) {
+      this.skipped++;
+      return;
+    }
     // Snapshot times must be strictly increasing; a later update in the same ms replaces the row.
     if (i > 0 && ts <= this.b.ts[i - 1]) {
       i -= 1;
@@ -80,6 +88,7 @@ class BookBuffer {
     const out = emptyBooks(this.exchange, this.symbol, d, n);
     out.ts.set(this.b.ts.subarray(0, n));
     for (const k of ['bidPx', 'bidSz', 'askPx', 'askSz'] as const) out[k].set(this.b[k].subarray(0, n * d));
+    if (n) this.flushedTs = out.ts[n - 1];
     this.length = 0;
     return out;
   }

@@ -1,0 +1,24 @@
+// `npm run bench [-- name ...]`: runs the benchmarks, prints a table, appends bench/results.json.
+import { fileURLToPath } from 'node:url';
+import { appendResults, benchTable, machine, type Benchmark, type BenchRow } from './harness.js';
+import { parquetBench } from './parquet.bench.js';
+import { fetchBench } from './fetch.bench.js';
+
+const ALL: Benchmark[] = [parquetBench, fetchBench];
+
+const wanted = process.argv.slice(2);
+const chosen = wanted.length ? ALL.filter((b) => wanted.includes(b.name)) : ALL;
+if (wanted.length && chosen.length !== wanted.length) {
+  console.error(`unknown benchmark; choose from: ${ALL.map((b) => b.name).join(', ')}`);
+  process.exit(2);
+}
+const rows: BenchRow[] = [];
+for (const b of chosen) {
+  process.stderr.write(`running ${b.name} ...\n`);
+  rows.push(...(await b.run()));
+}
+console.log(benchTable(rows));
+const out = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
+await appendResults(out, { date: new Date().toISOString(), machine: machine(), node: process.version, rows });
+console.log(`\nappended to ${out}`);
+process.exit(0);

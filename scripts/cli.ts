@@ -1,0 +1,37 @@
+// The `tradegym` command line. Each command lives in scripts/commands/ with its own --help example.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { TradegymError } from '../data/errors.js';
+import { loadCliConfig } from './cli-config.js';
+import { dataCommand } from './commands/data.js';
+
+export async function main(argv: string[]): Promise<void> {
+  const cli = yargs(argv)
+    .scriptName('tradegym')
+    .usage('$0 <command> [options]')
+    .config('config', 'YAML file with defaults for any flag (store, exchange, exchange-url, ...)', (path) => loadCliConfig(path))
+    .command(dataCommand)
+    .demandCommand(1, 'name a command; see --help')
+    .strict()
+    .recommendCommands()
+    .example('$0 data ls', 'list stored data and the shipped samples')
+    .example('$0 data fetch --symbol BTC/USDT --timeframe 1h --since 2024-01-01', 'download candles')
+    .epilog('Docs: README.md. Data lives in ./datastore unless --store or $TRADEGYM_STORE says otherwise.')
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .fail((msg, err) => {
+      if (err) throw err;
+      console.error(`error: ${msg}\nrun with --help for usage`);
+      process.exit(1);
+    });
+  await cli.parseAsync();
+}
+
+try {
+  await main(hideBin(process.argv));
+} catch (err) {
+  if (err instanceof TradegymError) {
+    console.error(`error: ${err.message}`);
+    process.exit(2);
+  }
+  throw err;
+}
