@@ -1,5 +1,6 @@
 // The grid of bar open times a timeframe implies, and the options shared by check and repair.
 import { timeframeMs } from '../timeframe.js';
+import { ConfigError } from '../errors.js';
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
@@ -45,4 +46,11 @@ export function offGrid(g: BarGrid, ts: number): number {
 export function missingBetween(g: BarGrid, a: number, b: number): number {
   const d = b - a;
   return d > g.tfMs ? Math.ceil(d / g.tfMs) - 1 : 0;
+}
+
+/** The outlier threshold of the options; ConfigError unless it is a number > 0. */
+export function outlierThreshold(opts: CleanOptions = {}): number {
+  const t = opts.outlierThreshold ?? DEFAULT_OUTLIER_THRESHOLD;
+  if (!(t > 0)) throw new ConfigError('outlierThreshold', `${t} must be a number > 0 (robust z-score; default ${DEFAULT_OUTLIER_THRESHOLD})`);
+  return t;
 }

@@ -2,7 +2,7 @@
 // under an explicit policy). Three passes over the typed arrays: rows as given (values, alignment,
 // order), time order (duplicates, gaps), returns (outliers).
 import type { Candles } from '../types.js';
-import { barGrid, DEFAULT_OUTLIER_THRESHOLD, missingBetween, offGrid } from './bar-grid.js';
+import { barGrid, missingBetween, offGrid, outlierThreshold } from './bar-grid.js';
 import type { CleanOptions } from './bar-grid.js';
 import {
   at, CHECK_RULES, DEFAULT_MAX_FINDINGS_PER_RULE, FindingCollector, finiteRange, RULE_SEVERITY, shortTime,
@@ -43,7 +43,7 @@ export interface CheckReport extends Report<CheckRule> {
 export function checkCandles(c: Candles, opts: CheckOptions = {}): CheckReport {
   assertSameLength(c);
   const grid = barGrid(c.timeframe, opts);
-  const threshold = opts.outlierThreshold ?? DEFAULT_OUTLIER_THRESHOLD;
+  const threshold = outlierThreshold(opts);
   const col = new FindingCollector<CheckRule>(CHECK_RULES, opts.maxFindingsPerRule ?? DEFAULT_MAX_FINDINGS_PER_RULE);
   const n = c.ts.length;
   const ts = c.ts;

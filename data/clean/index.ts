@@ -3,7 +3,7 @@
 // its policy says so and lists every change. Both are pure functions over the columnar types.
 export { checkCandles } from './check-candles.js';
 export type { CheckOptions, CheckReport } from './check-candles.js';
-export { repairCandles, DEFAULT_REPAIR } from './repair-candles.js';
+export { repairCandles, resolveRepairPolicy, DEFAULT_REPAIR } from './repair-candles.js';
 export type { RepairPolicy, RepairContext, RepairChange, RepairAction, RepairResult } from './repair-candles.js';
 export { checkTrades, TRADE_RULES } from './check-trades.js';
 export type { TradesReport, TradeRule } from './check-trades.js';

@@ -5,8 +5,8 @@
 // a gap that 'ffill' fills and filled bars copy a repaired close).
 import type { Candles } from '../types.js';
 import { takeCandles } from '../types.js';
-import { DataError } from '../errors.js';
-import { barGrid, DEFAULT_OUTLIER_THRESHOLD, missingBetween, offGrid } from './bar-grid.js';
+import { ConfigError, DataError } from '../errors.js';
+import { barGrid, missingBetween, offGrid, outlierThreshold } from './bar-grid.js';
 import type { BarGrid, CleanOptions } from './bar-grid.js';
 import { at, shortTime } from './findings.js';
 import type { CheckRule } from './findings.js';
@@ -47,6 +47,34 @@ export const DEFAULT_REPAIR: Readonly<RepairPolicy> = Object.freeze({
   duplicates: 'error', order: 'error', misaligned: 'keep', gaps: 'keep', outliers: 'keep', invalid: 'error',
 });
 
+const ALLOWED: { [K in keyof RepairPolicy]: readonly RepairPolicy[K][] } = {
+  duplicates: ['error', 'keep-first', 'keep-last'],
+  order: ['error', 'sort'],
+  misaligned: ['keep', 'error', 'drop'],
+  gaps: ['keep', 'mark', 'ffill'],
+  outliers: ['keep', 'clip', 'drop'],
+  invalid: ['error', 'drop'],
+};
+
+/**
+ * DEFAULT_REPAIR overridden by the fields of `policy` that are defined (an undefined flag keeps the
+ * default rather than erasing it). Throws ConfigError naming the field and the allowed values for
+ * anything else, since CLI flags arrive as unchecked strings.
+ */
+export function resolveRepairPolicy(policy: Partial<RepairPolicy> = {}): RepairPolicy {
+  const p: RepairPolicy = { ...DEFAULT_REPAIR };
+  for (const key of Object.keys(policy) as (keyof RepairPolicy)[]) {
+    const value = policy[key];
+    if (value === undefined) continue;
+    if (!(key in ALLOWED)) throw new ConfigError(key, `is not a repair policy field; use ${Object.keys(ALLOWED).join(', ')}`);
+    if (!(ALLOWED[key] as readonly string[]).includes(value)) {
+      throw new ConfigError(key, `"${value}" is not allowed; use ${ALLOWED[key].join(', ')}`);
+    }
+    (p as unknown as Record<string, string>)[key] = value;
+  }
+  return p;
+}
+
 export interface RepairContext extends CleanOptions {
   /** Named in DataError messages. */
   file?: string;
@@ -73,12 +101,13 @@ export interface RepairResult {
 }
 
 /**
- * Applies `policy` (fields not given take DEFAULT_REPAIR, which changes nothing) and returns the
+ * Applies `policy` (see resolveRepairPolicy: fields not given take DEFAULT_REPAIR, which changes
+ * nothing) and returns the
  * repaired copy with the list of changes. A violation under an 'error' policy throws DataError
  * naming the file (if given), row, ts and problem.
  */
 export function repairCandles(c: Candles, policy: Partial<RepairPolicy> = {}, context: RepairContext = {}): RepairResult {
-  const p: RepairPolicy = { ...DEFAULT_REPAIR, ...policy };
+  const p = resolveRepairPolicy(policy);
   const file = context.file;
   assertSameLength(c, file);
   const grid = barGrid(c.timeframe, context);
@@ -90,7 +119,7 @@ export function repairCandles(c: Candles, policy: Partial<RepairPolicy> = {}, co
   keep = fixMisaligned(c.ts, keep, grid, p.misaligned, file, changes);
   let out = takeCandles(c, keep);
   if (p.outliers !== 'keep') {
-    const threshold = context.outlierThreshold ?? DEFAULT_OUTLIER_THRESHOLD;
+    const threshold = outlierThreshold(context);
     ({ candles: out, keep } = fixOutliers(out, keep, grid, threshold, p.outliers, changes));
   }
   if (p.gaps !== 'keep') out = fillGaps(out, keep, grid, p.gaps, changes);

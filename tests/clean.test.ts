@@ -1,0 +1,461 @@
+// data/clean: every check rule on hand-made bad series (exact rows), every repair policy (exact
+// arrays), 'error' policies, trades, and the known gap of a real Binance file.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { Candles, Trades } from '../data/types.js';
+import { emptyTrades } from '../data/types.js';
+import { ConfigError, DataError } from '../data/errors.js';
+import {
+  checkCandles, checkTrades, DEFAULT_REPAIR, formatCheckReport, median, repairCandles, resolveRepairPolicy, robustScale,
+} from '../data/clean/index.js';
+import type { CheckReport, CheckRule } from '../data/clean/index.js';
+
+const M = 60_000;
+const T0 = Date.UTC(2021, 4, 19, 13, 0); // 2021-05-19T13:00Z
+type Row = [ts: number, open: number, high: number, low: number, close: number, volume: number];
+
+function candles(rows: Row[], timeframe = '1m'): Candles {
+  const col = (k: number) => Float64Array.from(rows, (r) => r[k]);
+  return {
+    exchange: 'test', symbol: 'BTC/USDT', timeframe,
+    ts: col(0), open: col(1), high: col(2), low: col(3), close: col(4), volume: col(5),
+  };
+}
+
+/** Bar k of a 1m series at T0 with open o and close c; high/low 0.5 outside them. */
+function bar(k: number, o: number, c: number, v = 1 + k): Row {
+  return [T0 + k * M, o, Math.max(o, c) + 0.5, Math.min(o, c) - 0.5, c, v];
+}
+
+/** n clean bars, closes 100, 101, 100, ... (returns +-1%: a robust scale > 0). */
+function cleanRows(n = 12): Row[] {
+  const rows: Row[] = [];
+  for (let k = 0; k < n; k++) rows.push(bar(k, k === 0 ? 100 : rows[k - 1][4], k % 2 === 0 ? 100 : 101));
+  return rows;
+}
+
+/** [rule, row] of every finding, in report order. */
+const found = (r: CheckReport) => r.findings.map((f) => [f.rule, f.row] as [CheckRule, number]);
+const arr = (x: Float64Array) => Array.from(x);
+
+describe('checkCandles', () => {
+  it('finds nothing in a clean series', () => {
+    const r = checkCandles(candles(cleanRows()));
+    expect(r.findings).toEqual([]);
+    expect(Object.values(r.counts).every((n) => n === 0)).toBe(true);
+    expect(r).toMatchObject({ rows: 12, firstTs: T0, lastTs: T0 + 11 * M, missingBars: 0, errors: 0, warnings: 0, ok: true, truncated: false });
+    expect(r.outliers.scale).toBeGreaterThan(0);
+  });
+
+  it('gap: reports the row before the hole and the number of missing bars', () => {
+    const rows = cleanRows().filter((_, k) => k !== 5 && k !== 6);
+    const r = checkCandles(candles(rows));
+    expect(found(r)).toEqual([['gap', 4]]);
+    expect(r.findings[0]).toMatchObject({ ts: T0 + 4 * M, value: 2 });
+    expect(r.findings[0].message).toBe('row 4 (2021-05-19T13:04Z): 2 missing 1m bars before row 5 (2021-05-19T13:07Z)');
+    expect(r).toMatchObject({ missingBars: 2, ok: true, warnings: 1 });
+  });
+
+  it('duplicate: same ts again, says whether the values differ', () => {
+    const rows = cleanRows();
+    const dup: Row = [...rows[3]];
+    dup[4] = 100.5;
+    rows.splice(4, 0, dup); // row 4 repeats row 3's ts with another close
+    rows.push([...rows[rows.length - 1]]); // row 13 repeats row 12 exactly
+    const r = checkCandles(candles(rows));
+    expect(found(r)).toEqual([['duplicate', 4], ['duplicate', 13]]);
+    expect(r.findings[0].message).toBe('row 4 (2021-05-19T13:03Z): duplicate of row 3, values differ: close 100.5 vs 101');
+    expect(r.findings[1].message).toContain('duplicate of row 12, identical values');
+    expect(r.ok).toBe(false);
+  });
+
+  it('out-of-order: flags the row whose ts is smaller than the previous; gaps are judged in time order', () => {
+    const rows = cleanRows();
+    [rows[5], rows[6]] = [rows[6], rows[5]];
+    const r = checkCandles(candles(rows));
+    expect(found(r)).toEqual([['out-of-order', 6]]);
+    expect(r.findings[0].message).toBe('row 6 (2021-05-19T13:05Z): ts goes back 60000 ms, before row 5 (2021-05-19T13:06Z)');
+    expect(r.missingBars).toBe(0);
+  });
+
+  it('misaligned: ts off the timeframe grid (the empty 13:05 slot is a gap too)', () => {
+    const rows = cleanRows();
+    rows[5][0] += 30_000;
+    const r = checkCandles(candles(rows));
+    expect(found(r)).toEqual([['gap', 4], ['misaligned', 5]]);
+    expect(r.findings.find((f) => f.rule === 'misaligned')).toMatchObject({ value: 30_000, column: 'ts' });
+  });
+
+  it('weekly bars are aligned to Monday 00:00 UTC', () => {
+    const monday = Date.UTC(2021, 4, 17);
+    const rows: Row[] = [0, 1, 2].map((k) => [monday + k * 7 * 86_400_000, 100, 101, 99, 100, 1]);
+    expect(checkCandles(candles(rows, '1w')).ok).toBe(true);
+  });
+
+  it('nan: names the column; a NaN ts is left out of the time rules', () => {
+    const rows = cleanRows();
+    rows[3][4] = NaN;
+    rows[8][0] = NaN;
+    rows[9][5] = Infinity;
+    const r = checkCandles(candles(rows));
+    // without row 8 the 13:08 slot is empty: a gap after row 7
+    expect(found(r)).toEqual([['nan', 3], ['gap', 7], ['nan', 8], ['nan', 9]]);
+    expect(r.findings.filter((f) => f.rule === 'nan').map((f) => f.column)).toEqual(['close', 'ts', 'volume']);
+    expect(r.findings[0].message).toBe('row 3 (2021-05-19T13:03Z): close is NaN');
+    expect(r.findings[2].message).toBe('row 8 (ts NaN): ts is NaN');
+  });
+
+  it('non-positive-price: zero or negative open/high/low/close', () => {
+    const rows = cleanRows();
+    rows[2][1] = 0; // open 0
+    rows[2][3] = 0; // low 0 (so open stays inside [low, high])
+    rows[6][4] = -1; rows[6][3] = -1.5; // close and low negative
+    const r = checkCandles(candles(rows));
+    expect(r.findings.filter((f) => f.rule === 'non-positive-price').map((f) => [f.row, f.column])).toEqual([
+      [2, 'open'], [2, 'low'], [6, 'low'], [6, 'close'],
+    ]);
+    expect(r.findings[0].message).toBe('row 2 (2021-05-19T13:02Z): open 0 <= 0');
+  });
+
+  it('high-low: high < low, or open/close outside [low, high]', () => {
+    const rows = cleanRows();
+    rows[7][2] = 99; rows[7][3] = 102; // high 99 < low 102
+    rows[9][4] = 102; // close 102 > high 101.5
+    rows[10][1] = 99; // open 99 < low 99.5
+    const r = checkCandles(candles(rows), { outlierThreshold: 1e9 });
+    expect(found(r)).toEqual([['high-low', 7], ['high-low', 9], ['high-low', 10]]);
+    expect(r.findings.map((f) => f.message)).toEqual([
+      'row 7 (2021-05-19T13:07Z): high 99 < low 102',
+      'row 9 (2021-05-19T13:09Z): close 102 > high 101.5',
+      'row 10 (2021-05-19T13:10Z): open 99 < low 99.5',
+    ]);
+  });
+
+  it('negative-volume', () => {
+    const rows = cleanRows();
+    rows[4][5] = -3;
+    const r = checkCandles(candles(rows));
+    expect(found(r)).toEqual([['negative-volume', 4]]);
+    expect(r.findings[0]).toMatchObject({ column: 'volume', value: -3, message: 'row 4 (2021-05-19T13:04Z): volume -3 < 0' });
+  });
+
+  it('outlier: a 50% spike flags the spike bar only, not the bar that returns to normal', () => {
+    const rows = cleanRows();
+    rows[6] = [T0 + 6 * M, 100, 150.5, 99.5, 150, 7]; // close 150 instead of 100
+    rows[7] = bar(7, 100, 101); // the next bar opens back at 100
+    const r = checkCandles(candles(rows));
+    expect(found(r)).toEqual([['outlier', 6]]);
+    expect(r.findings[0].message).toMatch(/^row 6 \(2021-05-19T13:06Z\): close 150 is \+48\.51% from 101 at row 5; robust z \d+\.\d > 10$/);
+    expect(r.warnings).toBe(1);
+    expect(r.ok).toBe(true);
+  });
+
+  it('outlier: a level shift flags its first bar only', () => {
+    const rows = cleanRows(13).map((r, k): Row => (k >= 7 ? [r[0], r[1] * 1.5, r[2] * 1.5, r[3] * 1.5, r[4] * 1.5, r[5]] : r));
+    rows[7][1] = 100; rows[7][3] = 99.5; // the jump bar opens at the old level
+    expect(found(checkCandles(candles(rows)))).toEqual([['outlier', 7]]);
+  });
+
+  it('outlier: MAD == 0 falls back to the mean absolute deviation, and an all-flat series flags nothing', () => {
+    const flat = Array.from({ length: 20 }, (_, k): Row => [T0 + k * M, 100, 100, 100, 100, 1]);
+    const flatReport = checkCandles(candles(flat));
+    expect(flatReport.outliers).toMatchObject({ mad: 0, scale: 0, method: 'none' });
+    expect(flatReport.findings).toEqual([]);
+    const oneMove = flat.map((r): Row => [...r]);
+    for (let k = 10; k < 20; k++) oneMove[k] = [T0 + k * M, 101, 101, 101, 101, 1];
+    oneMove[10][1] = 100; oneMove[10][3] = 100;
+    const r = checkCandles(candles(oneMove));
+    expect(r.outliers.method).toBe('mean-abs-dev');
+    expect(found(r)).toEqual([['outlier', 10]]); // 1 move in 19 returns: z = 19 / 1.2533 = 15.2
+    expect(r.findings[0].value).toBeCloseTo(19 / 1.2533141373155003, 9);
+  });
+
+  it('robustScale: median, MAD and the 1.4826 factor', () => {
+    const s = robustScale(Float64Array.from([1, 2, 3, 4, 100]));
+    expect(s).toMatchObject({ n: 5, median: 3, mad: 1, method: 'mad' });
+    expect(s.scale).toBeCloseTo(1.4826, 12);
+  });
+
+  it('median (quickselect) equals the sorted middle, ties and even sizes included', () => {
+    let seed = 42;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 1 + Math.floor(rand() * 60);
+      const levels = trial % 2 === 0 ? 4 : 1e6; // few distinct values (ties) or nearly all distinct
+      const x = Float64Array.from({ length: n }, () => Math.floor(rand() * levels) - levels / 2);
+      const copy = Float64Array.from(x);
+      const s = Float64Array.from(x).sort();
+      const want = n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+      expect(median(x)).toBe(want);
+      expect(x).toEqual(copy); // the input is not reordered
+    }
+    expect(median(new Float64Array(0))).toBeNaN();
+  });
+
+  it('a series with every problem: exact rows per rule', () => {
+    const base = cleanRows(20);
+    base[2][4] = NaN; base[2][2] = NaN; // nan high and close
+    base[4][1] = 0; base[4][3] = 0; // zero open and low
+    base[6][2] = 99; base[6][3] = 102; // high < low
+    base[8][5] = -1; // negative volume
+    base[11] = [T0 + 11 * M, 101, 151.5, 100.5, 151, 12]; // spike
+    base[12][1] = 100;
+    base[19][0] -= 1000; // misaligned (59 s after 13:18, so no empty slot)
+    const bad = [
+      ...base.slice(0, 14), // rows 0..13
+      base[15], // row 14: 13:14 is missing, a gap after row 13
+      base[16], [...base[16]] as Row, // rows 15, 16: an identical duplicate
+      base[18], base[17], // rows 17, 18: 13:17 after 13:18
+      base[19], // row 19
+    ];
+    const r = checkCandles(candles(bad));
+    expect(found(r)).toEqual([
+      ['nan', 2], ['nan', 2], ['non-positive-price', 4], ['non-positive-price', 4], ['high-low', 6],
+      ['negative-volume', 8], ['outlier', 11], ['gap', 13], ['duplicate', 16], ['out-of-order', 18], ['misaligned', 19],
+    ]);
+    expect(r.errors).toBe(9);
+    expect(r.warnings).toBe(2);
+    expect(formatCheckReport(r)).toContain('9 errors, 2 warnings');
+  });
+
+  it('caps the findings list per rule but counts exactly', () => {
+    const rows = cleanRows();
+    for (let k = 0; k < 7; k++) rows[k][5] = -1;
+    const r = checkCandles(candles(rows), { maxFindingsPerRule: 2 });
+    expect(r.counts['negative-volume']).toBe(7);
+    expect(found(r)).toEqual([['negative-volume', 0], ['negative-volume', 1]]);
+    expect(r.truncated).toBe(true);
+  });
+
+  it('throws DataError for columns of different lengths', () => {
+    const c = candles(cleanRows());
+    c.volume = c.volume.subarray(1);
+    expect(() => checkCandles(c)).toThrow(DataError);
+  });
+});
+
+describe('repairCandles', () => {
+  it('the default policy changes nothing and returns a copy', () => {
+    const c = candles(cleanRows().filter((_, k) => k !== 4)); // a gap is kept by default
+    const { candles: out, changes } = repairCandles(c);
+    expect(changes).toEqual([]);
+    expect(arr(out.close)).toEqual(arr(c.close));
+    expect(out.close).not.toBe(c.close);
+    expect(DEFAULT_REPAIR).toEqual({ duplicates: 'error', order: 'error', misaligned: 'keep', gaps: 'keep', outliers: 'keep', invalid: 'error' });
+  });
+
+  it('policy fields: undefined keeps the default, an unknown value throws ConfigError', () => {
+    expect(resolveRepairPolicy({ gaps: undefined, order: 'sort' })).toEqual({ ...DEFAULT_REPAIR, order: 'sort' });
+    expect(() => resolveRepairPolicy({ gaps: 'fill' as 'ffill' })).toThrow(ConfigError);
+    expect(() => resolveRepairPolicy({ gaps: 'fill' as 'ffill' })).toThrow('gaps: "fill" is not allowed; use keep, mark, ffill');
+  });
+
+  it("gaps 'ffill': inserts flat bars at the previous close with volume 0", () => {
+    const c = candles(cleanRows(6).filter((_, k) => k !== 2 && k !== 3));
+    const { candles: out, changes } = repairCandles(c, { gaps: 'ffill' });
+    expect(arr(out.ts)).toEqual([0, 1, 2, 3, 4, 5].map((k) => T0 + k * M));
+    expect(arr(out.open)).toEqual([100, 100, 101, 101, 101, 100]);
+    expect(arr(out.high)).toEqual([100.5, 101.5, 101, 101, 101.5, 101.5]);
+    expect(arr(out.low)).toEqual([99.5, 99.5, 101, 101, 99.5, 99.5]);
+    expect(arr(out.close)).toEqual([100, 101, 101, 101, 100, 101]);
+    expect(arr(out.volume)).toEqual([1, 2, 0, 0, 5, 6]);
+    expect(changes).toEqual([{
+      rule: 'gap', action: 'ffill', row: 1, ts: T0 + 2 * M, count: 2,
+      message: 'row 1 (2021-05-19T13:01Z): inserted 2 flat bars at close 101 from 2021-05-19T13:02Z to 2021-05-19T13:03Z, volume 0',
+    }]);
+  });
+
+  it("gaps 'mark': inserts NaN price bars with volume 0", () => {
+    const c = candles(cleanRows(4).filter((_, k) => k !== 2));
+    const { candles: out, changes } = repairCandles(c, { gaps: 'mark' });
+    expect(arr(out.ts)).toEqual([0, 1, 2, 3].map((k) => T0 + k * M));
+    expect(arr(out.open)).toEqual([100, 100, NaN, 100]);
+    expect(arr(out.high)).toEqual([100.5, 101.5, NaN, 101.5]);
+    expect(arr(out.low)).toEqual([99.5, 99.5, NaN, 99.5]);
+    expect(arr(out.close)).toEqual([100, 101, NaN, 101]);
+    expect(arr(out.volume)).toEqual([1, 2, 0, 4]);
+    expect(changes.map((x) => [x.rule, x.action, x.row, x.count])).toEqual([['gap', 'mark', 1, 1]]);
+    expect(found(checkCandles(out))).toEqual([['nan', 2], ['nan', 2], ['nan', 2], ['nan', 2]]);
+  });
+
+  it("order 'sort': stable sort by ts; 'error' throws naming the row", () => {
+    const rows = cleanRows(5);
+    const c = candles([rows[0], rows[2], rows[1], rows[3], rows[4]]);
+    const { candles: out, changes } = repairCandles(c, { order: 'sort' });
+    expect(arr(out.ts)).toEqual([0, 1, 2, 3, 4].map((k) => T0 + k * M));
+    expect(arr(out.close)).toEqual([100, 101, 100, 101, 100]);
+    expect(changes.map((x) => [x.rule, x.action, x.row, x.ts])).toEqual([['out-of-order', 'sort', 2, T0 + M]]);
+    expect(() => repairCandles(c, {}, { file: 'btc.json' })).toThrow(DataError);
+    expect(() => repairCandles(c, {}, { file: 'btc.json' })).toThrow(
+      "btc.json, row 2, ts: 2021-05-19T13:01Z: ts goes back 60000 ms, before row 1 (2021-05-19T13:02Z) (order: 'sort' sorts by ts)",
+    );
+  });
+
+  it("sort keeps duplicates in their given order, so 'keep-first' keeps the earlier row", () => {
+    const rows = cleanRows(4);
+    const late: Row = [...rows[1]];
+    late[4] = 100.25;
+    const c = candles([rows[0], rows[1], rows[2], late, rows[3]]); // late repeats 13:01 after 13:02
+    const { candles: out } = repairCandles(c, { order: 'sort', duplicates: 'keep-first' });
+    expect(arr(out.close)).toEqual([100, 101, 100, 101]);
+  });
+
+  const withDup = () => {
+    const rows = cleanRows(4);
+    const dup: Row = [...rows[1]];
+    dup[4] = 100.75; dup[5] = 9;
+    rows.splice(2, 0, dup);
+    return candles(rows); // rows 1 and 2 share 13:01
+  };
+
+  it("duplicates 'keep-first' / 'keep-last'", () => {
+    const first = repairCandles(withDup(), { duplicates: 'keep-first' });
+    expect(arr(first.candles.ts)).toEqual([0, 1, 2, 3].map((k) => T0 + k * M));
+    expect(arr(first.candles.close)).toEqual([100, 101, 100, 101]);
+    expect(arr(first.candles.volume)).toEqual([1, 2, 3, 4]);
+    expect(first.changes.map((x) => [x.rule, x.action, x.row])).toEqual([['duplicate', 'drop', 2]]);
+    expect(first.changes[0].message).toBe('row 2 (2021-05-19T13:01Z): dropped, duplicate of row 1 (keep-first), values differ: close 100.75 vs 101, volume 9 vs 2');
+
+    const last = repairCandles(withDup(), { duplicates: 'keep-last' });
+    expect(arr(last.candles.close)).toEqual([100, 100.75, 100, 101]);
+    expect(arr(last.candles.volume)).toEqual([1, 9, 3, 4]);
+    expect(last.changes.map((x) => [x.rule, x.action, x.row])).toEqual([['duplicate', 'drop', 1]]);
+  });
+
+  it("duplicates 'error' throws DataError naming row, ts and the values", () => {
+    expect(() => repairCandles(withDup(), {}, { file: 'x.json' })).toThrow(
+      /^x\.json, row 2, ts: 2021-05-19T13:01Z: duplicate of row 1, values differ: close 100\.75 vs 101/,
+    );
+  });
+
+  it("invalid 'drop' removes NaN / non-positive / high<low / negative-volume rows; 'error' throws", () => {
+    const rows = cleanRows(8);
+    rows[1][4] = NaN; rows[3][1] = 0; rows[3][3] = 0; rows[5][2] = 50; rows[6][5] = -2;
+    const c = candles(rows);
+    const { candles: out, changes } = repairCandles(c, { invalid: 'drop' });
+    expect(arr(out.ts)).toEqual([0, 2, 4, 7].map((k) => T0 + k * M));
+    expect(changes.map((x) => [x.rule, x.row])).toEqual([['nan', 1], ['non-positive-price', 3], ['high-low', 5], ['negative-volume', 6]]);
+    expect(changes[2].message).toBe('row 5 (2021-05-19T13:05Z): dropped, high 50 < low 99.5');
+    let err: unknown;
+    try { repairCandles(c, {}, { file: 'f.json' }); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(DataError);
+    expect((err as DataError).where).toEqual({ file: 'f.json', row: 1, column: 'close' });
+    expect((err as DataError).message).toBe("f.json, row 1, close: 2021-05-19T13:01Z: close is NaN (invalid: 'drop' removes such rows)");
+  });
+
+  it("misaligned 'drop' / 'error'", () => {
+    const rows = cleanRows(4);
+    rows[2][0] += 1;
+    const c = candles(rows);
+    const { candles: out, changes } = repairCandles(c, { misaligned: 'drop' });
+    expect(arr(out.ts)).toEqual([T0, T0 + M, T0 + 3 * M]);
+    expect(changes.map((x) => [x.rule, x.action, x.row])).toEqual([['misaligned', 'drop', 2]]);
+    expect(() => repairCandles(c, { misaligned: 'error' })).toThrow(/row 2, ts: .*1 ms past the 1m grid/);
+  });
+
+  // closes 100, 101, 100, 101, 100, [150], 100, 101, 100, 101, 100: returns +-a (a = ln 1.01) and
+  // +-ln 1.5, so median = 0 and MAD = a; the band around 100 is 100 * exp(+-10 * 1.4826 * a).
+  const spike = () => {
+    const rows = cleanRows(11);
+    rows[5] = [T0 + 5 * M, 100, 150.5, 99.5, 150, 6];
+    rows[6] = bar(6, 100, 100);
+    return candles(rows);
+  };
+  const hi = 100 * Math.exp(10 * 1.4826 * Math.log(1.01));
+
+  it("outliers 'clip': clamps the bar's prices into the band around the previous close", () => {
+    const c = spike();
+    const { candles: out, changes } = repairCandles(c, { outliers: 'clip' });
+    const expected = {
+      open: [100, 100, 101, 100, 101, 100, 100, 100, 101, 100, 101],
+      high: [100.5, 101.5, 101.5, 101.5, 101.5, hi, 100.5, 101.5, 101.5, 101.5, 101.5],
+      low: [99.5, 99.5, 99.5, 99.5, 99.5, 99.5, 99.5, 99.5, 99.5, 99.5, 99.5],
+      close: [100, 101, 100, 101, 100, hi, 100, 101, 100, 101, 100],
+    };
+    for (const [name, want] of Object.entries(expected)) {
+      const got = arr(out[name as 'open']);
+      want.forEach((w, k) => expect(got[k], `${name}[${k}]`).toBeCloseTo(w, 9));
+    }
+    expect(hi).toBeCloseTo(115.896, 3);
+    expect(changes.map((x) => [x.rule, x.action, x.row])).toEqual([['outlier', 'clip', 5]]);
+    expect(changes[0].message).toMatch(/^row 5 \(2021-05-19T13:05Z\): close 150 -> 115\.8\d+ \(robust z \d+\.\d > 10; prices clamped to/);
+    expect(c.close[5]).toBe(150); // the input is untouched
+  });
+
+  it("outliers 'drop' removes the row; with gaps 'ffill' the hole is filled from the previous close", () => {
+    const { candles: out, changes } = repairCandles(spike(), { outliers: 'drop' });
+    expect(arr(out.ts)).toEqual([0, 1, 2, 3, 4, 6, 7, 8, 9, 10].map((k) => T0 + k * M));
+    expect(arr(out.close)).toEqual([100, 101, 100, 101, 100, 100, 101, 100, 101, 100]);
+    expect(changes.map((x) => [x.rule, x.action, x.row])).toEqual([['outlier', 'drop', 5]]);
+
+    const filled = repairCandles(spike(), { outliers: 'drop', gaps: 'ffill' });
+    expect(arr(filled.candles.close)).toEqual([100, 101, 100, 101, 100, 100, 100, 101, 100, 101, 100]);
+    expect(arr(filled.candles.volume)).toEqual([1, 2, 3, 4, 5, 0, 7, 8, 9, 10, 11]);
+    expect(filled.changes.map((x) => [x.rule, x.action, x.row, x.count])).toEqual([['outlier', 'drop', 5, undefined], ['gap', 'ffill', 4, 1]]);
+  });
+
+  it('changes name input rows after earlier steps removed rows', () => {
+    const rows = cleanRows(11);
+    rows[5] = [T0 + 5 * M, 100, 150.5, 99.5, 150, 6];
+    rows[6] = bar(6, 100, 100);
+    rows[1][5] = -1; // dropped first, so the spike is row 4 of the intermediate series
+    const { changes } = repairCandles(candles(rows), { invalid: 'drop', outliers: 'drop' });
+    expect(changes.map((x) => [x.rule, x.row])).toEqual([['negative-volume', 1], ['outlier', 5]]);
+  });
+});
+
+describe('checkTrades', () => {
+  const trades = (): Trades => {
+    const t = emptyTrades('test', 'BTC/USDT', 6);
+    t.ts.set([T0, T0 + 5, T0 + 5, T0 + 9, T0 + 7, T0 + 12]);
+    t.price.set([100, 100.5, 100.5, 101, 100.8, 101]);
+    t.amount.set([1, 0.5, 0.25, 2, 1, 0.1]);
+    t.side.set([1, -1, -1, 1, 1, -1]);
+    t.id = ['1', '2', '3', '4', '5', '6'];
+    return t;
+  };
+
+  it('a clean series gives no findings (equal ts are allowed)', () => {
+    const t = trades();
+    t.ts[4] = T0 + 10;
+    expect(checkTrades(t)).toMatchObject({ rows: 6, ok: true, findings: [], firstTs: T0, lastTs: T0 + 12 });
+  });
+
+  it('order, duplicate ids, NaN and non-positive price/amount, bad side', () => {
+    const t = trades();
+    t.id[3] = '2'; t.price[1] = 0; t.amount[5] = NaN; t.side[2] = 0;
+    const r = checkTrades(t);
+    expect(r.findings.map((f) => [f.rule, f.row])).toEqual([
+      ['non-positive-price', 1], ['bad-side', 2], ['duplicate-id', 3], ['out-of-order', 4], ['nan', 5],
+    ]);
+    expect(r.findings[2].message).toBe('row 3 (2021-05-19T13:00:00.009Z): id "2" already at row 1');
+    expect(r.ok).toBe(false);
+  });
+});
+
+describe('real data: Binance BTC/USDT 1m, 2021-04-20 .. 2021-05-20', () => {
+  const file = '/work/shared/data/binance-spot-1m-2021-04-to-05/BTC_USDT-1m.json';
+  // freqtrade JSON: an array of [ts, open, high, low, close, volume]
+  const rows = JSON.parse(readFileSync(file, 'utf8')) as Row[];
+  const c = candles(rows);
+
+  it('has exactly one gap: 285 minutes after 2021-04-25T04:00Z (284 missing bars), no duplicates or disorder', () => {
+    const r = checkCandles(c);
+    expect(r.rows).toBe(rows.length);
+    expect(r.counts.gap).toBe(1);
+    const gap = r.findings.find((f) => f.rule === 'gap')!;
+    expect(gap.ts).toBe(Date.UTC(2021, 3, 25, 4, 0));
+    expect(c.ts[gap.row + 1] - c.ts[gap.row]).toBe(285 * M);
+    expect(gap.value).toBe(284);
+    expect(r.missingBars).toBe(284);
+    expect(r.counts).toMatchObject({ duplicate: 0, 'out-of-order': 0, misaligned: 0, nan: 0, 'non-positive-price': 0, 'high-low': 0, 'negative-volume': 0 });
+    expect(r.ok).toBe(true);
+  });
+
+  it("gaps 'ffill' gives a complete series", () => {
+    const { candles: out, changes } = repairCandles(c, { gaps: 'ffill' }, { file });
+    expect(out.ts.length).toBe(rows.length + 284);
+    expect(changes).toHaveLength(1);
+    expect(checkCandles(out).missingBars).toBe(0);
+  });
+});
