@@ -1,5 +1,6 @@
 // data/clean: every check rule on hand-made bad series (exact rows), every repair policy (exact
 // arrays), 'error' policies, trades, and the known gap of a real Binance file.
+import { sharedFile } from './shared-data.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Candles, Trades } from '../data/types.js';
@@ -434,7 +435,7 @@ describe('checkTrades', () => {
 });
 
 describe('real data: Binance BTC/USDT 1m, 2021-04-20 .. 2021-05-20', () => {
-  const file = '/work/shared/data/binance-spot-1m-2021-04-to-05/BTC_USDT-1m.json';
+  const file = sharedFile('binance-spot-1m-2021-04-to-05', 'BTC_USDT-1m.json');
   // freqtrade JSON: an array of [ts, open, high, low, close, volume]
   const rows = JSON.parse(readFileSync(file, 'utf8')) as Row[];
   const c = candles(rows);

@@ -12,10 +12,13 @@
 //   (ms since midnight; the day comes from the YYYYMMDD_ file name).
 // Times: ISO 8601, YYYY-MM-DD HH:MM:SS, "YYYY-MM-DD 09-AM", DD.MM.YYYY HH:MM:SS.fff,
 // YYYYMMDD HH:MM, epoch s/ms/µs/ns told apart by magnitude. All UTC.
+// Rows out of time order (CryptoDataDownload writes newest first) are returned ascending, with a note.
+// "row N" in an error is the 1-based line of a CSV file, or the 1-based element of a JSON array.
 import { DataError } from '../errors.js';
 import { timeframeMs } from '../timeframe.js';
 import type { Candles } from '../types.js';
 import { emptyCandles } from '../types.js';
+import { CANDLE_CSV_HEADER } from './export-csv.js';
 import { ascendingOrder, permuteF64 } from './import-order.js';
 import { readInputText } from './import-read.js';
 import type { Table } from './import-table.js';
@@ -63,7 +66,9 @@ export function parseCandles(text: string, key: CandleKey, fileName: string): Im
 
   const n = table.rows.length;
   const c = emptyCandles(key.exchange, key.symbol, key.timeframe, n);
-  const times = new TimeColumnReader();
+  // Our own export states its unit: ts is ms even for times the magnitude rule would call seconds.
+  const ownExport = table.rawColumns.join(',') === CANDLE_CSV_HEADER;
+  const times = new TimeColumnReader(ownExport ? 'ms' : undefined);
   const missing = new MissingCounter();
   const { index } = cols;
   const targets: Record<Exclude<Field, 'time'>, Float64Array> = {

@@ -96,6 +96,9 @@ export function csvTable(text: string, label: string, isHeader: (names: string[]
     rows.push(cells);
     rowNo.push(i + 1);
   }
+  if (rows.length === 0) {
+    throw new DataError('no data rows after the header', { file: label, row: headerAt >= 0 ? headerAt + 1 : first + 1 });
+  }
   // The trailing newline of the file leaves one blank "line": not worth a note.
   const trailing = lines.length > 0 && isBlank(lines[lines.length - 1]) ? 1 : 0;
   if (blanks - trailing > 0) notes.push(`skipped ${blanks - trailing} blank line(s)`);

@@ -86,7 +86,8 @@ const YYYYMMDD = /^\s*(19|20)\d{6}\s*$/;
  * NaN for a value it cannot read (the caller reports file and row).
  */
 export class TimeColumnReader {
-  private unit: EpochUnit | undefined;
+  /** `unit` fixes the epoch unit up front, for files whose format states it. */
+  constructor(private unit?: EpochUnit) {}
 
   read(v: unknown): number {
     if (typeof v === 'number') return this.epoch(v);

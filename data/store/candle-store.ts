@@ -1,4 +1,5 @@
 // Candles in the Parquet store: upsert by bar time, read any time range into typed arrays.
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Candles } from '../types.js';
 import { emptyCandles } from '../types.js';
@@ -87,4 +88,27 @@ export async function lastCandleTs(store: string, key: CandleKey): Promise<numbe
     `SELECT max(ts)::DOUBLE FROM read_parquet(${sqlString(files[files.length - 1])})`,
   );
   return rows && Number.isFinite(columns[0][0]) ? columns[0][0] : undefined;
+}
+
+/**
+ * Replaces a stored series with `c` (after a repair: rows dropped by the repair must go too).
+ * Each month is swapped in atomically; months no longer covered are removed last.
+ */
+export async function replaceCandles(store: string, c: Candles): Promise<UpsertResult> {
+  const before = await candleFiles(store, c);
+  const dir = candleDir(store, c);
+  const staging = `${dir}.replace-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  // Write the new months beside the series first, so a crash here leaves the old series intact.
+  const written = await writeCandles(staging, c);
+  await mkdir(dir, { recursive: true });
+  const files: string[] = [];
+  for (const f of written.files) {
+    const name = f.split('/').pop() as string;
+    await rename(f, join(dir, name));
+    files.push(join(dir, name));
+  }
+  for (const f of before) if (!files.includes(f)) await rm(f, { force: true });
+  await rm(staging, { recursive: true, force: true });
+  return { files, rows: written.rows };
 }

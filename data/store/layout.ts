@@ -18,7 +18,7 @@ export function resolveStoreDir(flag?: string): string {
 
 /** "BTC/USDT" -> "BTC_USDT", "BTC/USDT:USDT" -> "BTC_USDT__USDT" (folder-safe, reversible). */
 export function encodeSymbol(symbol: string): string {
-  if (!/^[A-Za-z0-9.\-]+\/[A-Za-z0-9.\-]+(:[A-Za-z0-9.\-]+)?$/.test(symbol)) {
+  if (!/^[A-Za-z0-9.-]+\/[A-Za-z0-9.-]+(:[A-Za-z0-9.-]+)?$/.test(symbol)) {
     throw new ConfigError('symbol', `"${symbol}" is not a unified symbol like BTC/USDT or BTC/USDT:USDT`);
   }
   return symbol.replace(':', '__').replace('/', '_');
