@@ -39,7 +39,7 @@ export async function writeCandles(store: string, c: Candles): Promise<UpsertRes
     { name: 'low', type: 'DOUBLE', values: c.low },
     { name: 'close', type: 'DOUBLE', values: c.close },
     { name: 'volume', type: 'DOUBLE', values: c.volume },
-  ], 'ts', { exchange: c.exchange, symbol: c.symbol, timeframe: c.timeframe, writer: 'tradegym' });
+  ], 'ts', { exchange: c.exchange, symbol: c.symbol, timeframe: c.timeframe, writer: 'tradegym' }, timeframeMs(c.timeframe));
 }
 
 /** Files of a series that overlap the range (by their partition name, without opening them). */

@@ -2,7 +2,7 @@
 // read a whole tree with partition columns; one Parquet file per month (candles) or day
 // (trades, books) so that a time-range read opens only the files it needs.
 //
-//   <store>/ohlcv/exchange=binance/symbol=BTC_USDT/timeframe=1m/2024-01.parquet
+//   <store>/ohlcv/exchange=binance/symbol=BTC_USDT/timeframe=1m/2024-01.parquet   (1h and up: 2024.parquet)
 //   <store>/trades/exchange=binance/symbol=BTC_USDT/2024-08-08.parquet
 //   <store>/books/exchange=binance/symbol=BTC_USDT/depth=20/2024-08-08/part-<first ts>-<last ts>.parquet
 import { join } from 'node:path';
@@ -46,14 +46,20 @@ export function seriesDir(store: string, s: SeriesPath): string {
   return base;
 }
 
-/** Partition name of a timestamp: month for candles, UTC day for trades and books. */
-export function partitionOf(kind: DataKind, ts: number): string {
+/**
+ * Partition name of a timestamp: candles by month below 1h bars (43,200 1m bars a file) and by
+ * year from 1h up (8,760 1h bars a file; daily bars would otherwise make files of 30 rows);
+ * trades and books by UTC day.
+ */
+export function partitionOf(kind: DataKind, ts: number, barMs = 0): string {
   const iso = new Date(ts).toISOString();
-  return kind === 'ohlcv' ? iso.slice(0, 7) : iso.slice(0, 10);
+  if (kind !== 'ohlcv') return iso.slice(0, 10);
+  return barMs >= 3_600_000 ? iso.slice(0, 4) : iso.slice(0, 7);
 }
 
-/** [start, end) in ms of a partition name ("2024-01" or "2024-01-31"). */
+/** [start, end) in ms of a partition name ("2024", "2024-01" or "2024-01-31"). */
 export function partitionRange(name: string): [number, number] {
+  if (/^\d{4}$/.test(name)) return [Date.UTC(Number(name), 0, 1), Date.UTC(Number(name) + 1, 0, 1)];
   if (/^\d{4}-\d{2}$/.test(name)) {
     const [y, m] = name.split('-').map(Number);
     return [Date.UTC(y, m - 1, 1), Date.UTC(y, m, 1)];

@@ -42,14 +42,15 @@ export async function upsertPartitions(
   columns: ColumnData[],
   keyColumn: string,
   meta: ParquetMeta,
+  barMs = 0,
 ): Promise<UpsertResult> {
   const ts = columns[0].values as Float64Array;
   const files: string[] = [];
   let start = 0;
   while (start < ts.length) {
-    const part = partitionOf(kind, ts[start]);
+    const part = partitionOf(kind, ts[start], barMs);
     let end = start + 1;
-    while (end < ts.length && partitionOf(kind, ts[end]) === part) end++;
+    while (end < ts.length && partitionOf(kind, ts[end], barMs) === part) end++;
     const path = join(dir, `${part}.parquet`);
     await loadTempTable('incoming', columns.map((c) => sliceColumn(c, start, end)));
     const names = columns.map((c) => `"${c.name}"`).join(', ');

@@ -28,7 +28,7 @@ export const dataLs: CommandModule<object, Args> = {
       return;
     }
     printTable(
-      ['where', 'kind', 'exchange', 'symbol', 'timeframe', 'from', 'to', 'rows', 'gaps'],
+      ['where', 'kind', 'exchange', 'symbol', 'timeframe/depth', 'from', 'to', 'rows', 'gaps'],
       series.map((s) => [
         s.store === 'samples' ? 'samples' : 'store', s.kind, s.exchange, s.symbol, s.detail, isoTime(s.from), isoTime(s.to),
         String(s.rows), s.gaps === undefined ? '-' : `${s.gaps} (${s.missingBars} bars)`,
