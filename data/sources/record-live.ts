@@ -4,7 +4,7 @@
 // books, re-syncs from a fresh REST snapshot. A kill -9 loses at most the unflushed buffer.
 import type { Exchange, OrderBook, Trade } from 'ccxt';
 import { emptyBooks, emptyTrades, type Books, type Trades } from '../types.js';
-import { appendBooks } from '../store/book-store.js';
+import { appendBooks, lastBookTs } from '../store/book-store.js';
 import { appendTradeChunk } from '../store/trade-store.js';
 import { removeStaleTemps } from '../store/atomic-parquet.js';
 import { seriesDir } from '../store/layout.js';
@@ -39,19 +39,37 @@ export interface RecordStats {
   reconnects: number;
 }
 
+const UNTIMED_LIMIT = 50;
+
 /** Growable buffer of fixed-depth snapshots, drained at each flush. */
 class BookBuffer {
   private b: Books;
   length = 0;
   /** Last flushed snapshot time: a chunk must start after it (files stay in strict time order). */
-  private flushedTs = -Infinity;
-  /** Updates dropped because they shared the millisecond of an already flushed snapshot. */
+  flushedTs = -Infinity;
+  /** Updates not recorded: untimed snapshots, or the same ms as an already flushed snapshot. */
   skipped = 0;
   constructor(private exchange: string, private symbol: string, private depth: number) {
     this.b = emptyBooks(exchange, symbol, depth, 256);
   }
-  push(ob: OrderBook, fallbackTs: number): void {
-    const ts = Number(ob.timestamp ?? fallbackTs);
+  /** Untimed updates in a row; after UNTIMED_LIMIT of them the recorder stamps books with local time. */
+  private untimed = 0;
+  private localClock = false;
+  push(ob: OrderBook, receivedAt: number): void {
+    // Exchange event time is the series clock. The first book after a (re)connect comes from the
+    // REST snapshot and often has no time: it is skipped (the next diff follows within ~100 ms)
+    // rather than stamped with the local clock, which would break the order of the series.
+    let ts = ob.timestamp === undefined || ob.timestamp === null ? undefined : Number(ob.timestamp);
+    if (ts === undefined) {
+      if (!this.localClock && ++this.untimed < UNTIMED_LIMIT) {
+        this.skipped++;
+        return;
+      }
+      this.localClock = true;
+      ts = receivedAt;
+    } else {
+      this.untimed = 0;
+    }
     const d = this.depth;
     let i = this.length;
     let t = ts;
@@ -142,6 +160,8 @@ export async function recordLive(opts: RecordOptions): Promise<RecordStats> {
     await removeStaleTemps(seriesDir(opts.store, { kind: 'books', exchange: ex.id, symbol: s, depth: opts.depth }));
   }
   const books = new Map(opts.symbols.map((s) => [s, new BookBuffer(ex.id, s, opts.depth)]));
+  // After a restart, continue strictly after what earlier runs stored.
+  for (const [s, buf] of books) buf.flushedTs = (await lastBookTs(opts.store, { exchange: ex.id, symbol: s, depth: opts.depth })) ?? -Infinity;
   const trades = new Map(opts.symbols.map((s) => [s, new TradeBuffer(ex.id, s)]));
   const stopped = () => opts.signal?.aborted === true;
 

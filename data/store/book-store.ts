@@ -94,6 +94,13 @@ export async function bookFiles(store: string, key: BookKey, range: TimeRange = 
   return files;
 }
 
+/** Time of the last stored snapshot (from the chunk file names, no file is opened). */
+export async function lastBookTs(store: string, key: BookKey): Promise<number | undefined> {
+  const files = await bookFiles(store, key);
+  const m = files.length ? /part-(\d+)-(\d+)\.parquet$/.exec(files[files.length - 1]) : null;
+  return m ? Number(m[2]) : undefined;
+}
+
 export async function readBooks(store: string, key: BookKey, range: TimeRange = {}): Promise<Books> {
   const files = await bookFiles(store, key, range);
   if (files.length === 0) return emptyBooks(key.exchange, key.symbol, key.depth);
