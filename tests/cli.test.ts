@@ -1,0 +1,139 @@
+// The tradegym CLI as a user runs it (a child process): help, clear errors for bad flags and
+// unknown symbols, the samples on a fresh checkout, and import / check / export end to end.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startExchangeSim, type ExchangeSim } from './exchange-sim/server.js';
+import { emptyCandles } from '../data/types.js';
+
+const BIN = fileURLToPath(new URL('../bin/tradegym.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'tg-cli-'));
+const run = promisify(execFile);
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  try {
+    const r = await run(process.execPath, [BIN, ...args], { env: { ...process.env, TRADEGYM_STORE: join(dir, 'store') } });
+    return { code: 0, out: r.stdout, err: r.stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, out: x.stdout, err: x.stderr };
+  }
+}
+
+let sim: ExchangeSim;
+beforeAll(async () => {
+  const c = emptyCandles('binance', 'BTC/USDT', '1h', 48);
+  for (let i = 0; i < 48; i++) {
+    c.ts[i] = Date.UTC(2024, 0, 1) + i * 3_600_000;
+    c.open[i] = c.low[i] = 100 + i;
+    c.close[i] = c.high[i] = 101 + i;
+    c.volume[i] = 5;
+  }
+  sim = await startExchangeSim({ candles: [c], syntheticLive: false });
+});
+afterAll(async () => {
+  await sim.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('help', () => {
+  it('lists the commands, and every data command shows an example', async () => {
+    const top = await cli('--help');
+    expect(top.code).toBe(0);
+    expect(top.out).toMatch(/tradegym data <command>/);
+    const data = await cli('data', '--help');
+    for (const c of ['fetch', 'record', 'ls', 'check', 'import', 'export']) expect(data.out).toContain(`tradegym data ${c}`);
+    const helps = await Promise.all(['fetch', 'record', 'ls', 'check', 'import', 'export'].map((c) => cli('data', c, '--help')));
+    for (const h of helps) expect(h.out).toMatch(/Examples:\n\s+tradegym data /);
+  });
+});
+
+describe('clear errors', () => {
+  it('rejects an unknown flag and a missing required flag', async () => {
+    const bad = await cli('data', 'fetch', '--symbol', 'BTC/USDT', '--since', '2024-01-01', '--timeframe', '1m', '--bogus', '1');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/Unknown argument: bogus/);
+    const missing = await cli('data', 'fetch', '--timeframe', '1m', '--since', '2024-01-01');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/Missing required argument: symbol/);
+  });
+
+  it('names the bad field', async () => {
+    const tf = await cli('data', 'fetch', '--symbol', 'BTC/USDT', '--timeframe', '7x', '--since', '2024-01-01');
+    expect(tf.code).toBe(2);
+    expect(tf.err).toMatch(/timeframe: "7x" is not a timeframe/);
+    const since = await cli('data', 'fetch', '--symbol', 'BTC/USDT', '--timeframe', '1m', '--since', 'yesterday-ish');
+    expect(since.err).toMatch(/since: "yesterday-ish" is not a date/);
+    const ex = await cli('data', 'fetch', '--exchange', 'notanexchange', '--symbol', 'BTC/USDT', '--timeframe', '1m', '--since', '2024-01-01');
+    expect(ex.err).toMatch(/exchange: unknown exchange "notanexchange"/);
+    const url = await cli('data', 'fetch', '--exchange-url', 'ftp://x', '--symbol', 'BTC/USDT', '--timeframe', '1m', '--since', '2024-01-01');
+    expect(url.err).toMatch(/exchange-url: "ftp:\/\/x" must start with http/);
+  });
+
+  it('names an unknown symbol and lists what the exchange has', async () => {
+    const r = await cli('data', 'fetch', '--exchange-url', sim.url, '--symbol', 'BTC/EUR', '--timeframe', '1h', '--since', '2024-01-01');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/symbol: unknown symbol "BTC\/EUR" on binance; BTC markets there: BTC\/USDT/);
+  });
+
+  it('validates the config file and names the field', async () => {
+    const cfg = join(dir, 'bad.yaml');
+    writeFileSync(cfg, 'store: ./x\nexchangeUrl: http://127.0.0.1:1\nstroe: oops\n');
+    const r = await cli('--config', cfg, 'data', 'ls');
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/stroe/);
+    expect(r.err).toMatch(/allowed fields: store, exchange, exchange-url/);
+  });
+});
+
+describe('data commands end to end', () => {
+  it('data ls shows the shipped samples on a fresh store', async () => {
+    const r = await cli('data', 'ls');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/samples\s+ohlcv\s+coinbase\s+BTC\/USD\s+1h\s+2017-07-01T11:00:00Z\s+2019-10-17T09:00:00Z\s+20111\s+0 \(0 bars\)/);
+    expect(r.out).toMatch(/samples\s+books\s+binance\s+BTC\/USDT\s+depth=20/);
+  });
+
+  it('fetch through the config file, then a second fetch resumes', async () => {
+    const cfg = join(dir, 'ok.yaml');
+    writeFileSync(cfg, `exchange-url: ${sim.url}\nstore: ${join(dir, 'cfgstore')}\n`);
+    const a = await cli('--config', cfg, 'data', 'fetch', '--symbol', 'BTC/USDT', '--timeframe', '1h', '--since', '2024-01-01', '--until', '2024-01-02');
+    expect(a.code).toBe(0);
+    expect(a.out).toMatch(/fetched 24 BTC\/USDT 1h candles/);
+    const b = await cli('--config', cfg, 'data', 'fetch', '--symbol', 'BTC/USDT', '--timeframe', '1h', '--since', '2024-01-01', '--until', '2024-01-03');
+    expect(b.out).toMatch(/resumed after the last stored row: fetched 24 BTC\/USDT 1h candles/);
+  });
+
+  it('import refuses a bad file naming the row, repairs on request, exports back', async () => {
+    const file = join(dir, 'dupes.json');
+    const h = 3_600_000;
+    const t0 = Date.UTC(2024, 0, 1);
+    writeFileSync(file, JSON.stringify([[t0, 1, 2, 0.5, 1.5, 10], [t0 + h, 1.5, 2, 1, 1.8, 3], [t0 + h, 1.5, 2.1, 1, 1.9, 4], [t0 + 3 * h, 1.9, 2, 1.8, 2, 1]]));
+    const refused = await cli('data', 'import', file, '--exchange', 'test', '--symbol', 'ABC/USDT', '--timeframe', '1h');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/dupes\.json, row 2/);
+    expect(refused.err).toMatch(/duplicate/);
+    const check = await cli('data', 'check', '--file', file, '--exchange', 'test', '--symbol', 'ABC/USDT', '--timeframe', '1h');
+    expect(check.code).toBe(3);
+    expect(check.out).toMatch(/duplicate\s+1/);
+    expect(check.out).toMatch(/gap\s+1/);
+    const ok = await cli('data', 'import', file, '--exchange', 'test', '--symbol', 'ABC/USDT', '--timeframe', '1h', '--duplicates', 'keep-last', '--gaps', 'ffill');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/stored 4 ABC\/USDT 1h candles/);
+    const out = join(dir, 'out.csv');
+    const exp = await cli('data', 'export', '--exchange', 'test', '--symbol', 'ABC/USDT', '--timeframe', '1h', '--format', 'csv', '--out', out);
+    expect(exp.code).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('ts,datetime,open,high,low,close,volume');
+    expect(lines.slice(1)).toEqual([
+      `${t0},2024-01-01T00:00:00.000Z,1,2,0.5,1.5,10`,
+      `${t0 + h},2024-01-01T01:00:00.000Z,1.5,2.1,1,1.9,4`,
+      `${t0 + 2 * h},2024-01-01T02:00:00.000Z,1.9,1.9,1.9,1.9,0`,
+      `${t0 + 3 * h},2024-01-01T03:00:00.000Z,1.9,2,1.8,2,1`,
+    ]);
+  });
+});

@@ -1,0 +1,47 @@
+// `npm run exchange-sim [-- --port 8900 --store ./datastore --speed 1]`: the local exchange for
+// demos without a network. Serves the shipped samples (and a store's candles/trades/books when
+// given) over Binance's spot API; point tradegym at it with --exchange-url http://127.0.0.1:PORT.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { listSeries, SAMPLES_STORE } from '../../data/store/catalog.js';
+import { readCandles } from '../../data/store/candle-store.js';
+import { readTrades } from '../../data/store/trade-store.js';
+import { readBooks } from '../../data/store/book-store.js';
+import type { Books, Candles, Trades } from '../../data/types.js';
+import { startExchangeSim } from './server.js';
+
+const argv = await yargs(hideBin(process.argv))
+  .option('port', { type: 'number', default: 8900 })
+  .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface to bind (keep loopback unless you know why)' })
+  .option('store', { type: 'string', describe: 'also serve this store\'s series (the samples are always served)' })
+  .option('speed', { type: 'number', default: 1, describe: 'live replay speed (1 = real time)' })
+  .strict()
+  .parseAsync();
+
+const candles: Candles[] = [];
+const trades: Trades[] = [];
+const books: Books[] = [];
+const seen = new Set<string>();
+for (const store of [argv.store, SAMPLES_STORE].filter((s): s is string => !!s)) {
+  for (const s of await listSeries(store)) {
+    // The sim speaks one exchange: a symbol's first series of each kind wins (user store first).
+    const id = `${s.kind}:${s.symbol}:${s.kind === 'ohlcv' ? s.detail : ''}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (s.kind === 'ohlcv') candles.push(await readCandles(store, { exchange: s.exchange, symbol: s.symbol, timeframe: s.detail }));
+    if (s.kind === 'trades') trades.push(await readTrades(store, s));
+    if (s.kind === 'books') books.push(await readBooks(store, { exchange: s.exchange, symbol: s.symbol, depth: Number(s.detail.split('=')[1]) }));
+  }
+}
+const sim = await startExchangeSim({ host: argv.host, port: argv.port, candles, trades, books, replaySpeed: argv.speed });
+console.log(`exchange-sim (Binance spot API) on ${sim.url}`);
+for (const c of candles) console.log(`  klines  ${c.symbol} ${c.timeframe}: ${c.ts.length} bars`);
+for (const t of trades) console.log(`  trades  ${t.symbol}: ${t.ts.length} (history + live replay)`);
+for (const b of books) console.log(`  books   ${b.symbol}: ${b.ts.length} snapshots depth ${b.depth} (live replay)`);
+console.log(`try: npx tradegym data fetch --exchange-url ${sim.url} --symbol BTC/USD --timeframe 1h --since 2019-01-01`);
+const shutdown = async () => {
+  await sim.close();
+  process.exit(0);
+};
+process.once('SIGINT', shutdown);
+process.once('SIGTERM', shutdown);
