@@ -31,13 +31,30 @@ export class KlineHistory {
 
   /** Close of the most recent bar of the finest stored timeframe (seeds synthetic live data). */
   lastBar(): { close: number; closeTime: number } | undefined {
-    let best: Candles | undefined;
-    for (const c of this.stored.values()) {
-      if (c.ts.length && (!best || timeframeMs(c.timeframe) < timeframeMs(best.timeframe))) best = c;
-    }
+    const best = this.finest();
     if (!best) return undefined;
     const n = best.ts.length - 1;
     return { close: best.close[n], closeTime: best.ts[n] + timeframeMs(best.timeframe) };
+  }
+
+  /** Open / high / low / volume over the last 24 h of the finest stored series (for ticker/24hr). */
+  last24h(): { openTime: number; closeTime: number; open: number; high: number; low: number; volume: number; quoteVolume: number } | undefined {
+    const c = this.finest();
+    if (!c || c.ts.length === 0) return undefined;
+    const n = c.ts.length;
+    const closeTime = c.ts[n - 1] + timeframeMs(c.timeframe) - 1;
+    const from = lowerBound(c.ts, closeTime + 1 - 86_400_000);
+    let high = -Infinity;
+    let low = Infinity;
+    let volume = 0;
+    let quoteVolume = 0;
+    for (let i = from; i < n; i++) {
+      if (c.high[i] > high) high = c.high[i];
+      if (c.low[i] < low) low = c.low[i];
+      volume += c.volume[i];
+      quoteVolume += (c.volume[i] * (c.high[i] + c.low[i] + c.close[i])) / 3;
+    }
+    return { openTime: c.ts[from], closeTime, open: c.open[from], high, low, volume, quoteVolume };
   }
 
   /** Candles of `interval`, stored or resampled; undefined when the sim cannot serve it. */
@@ -56,6 +73,14 @@ export class KlineHistory {
     const out = source && target !== undefined ? resample(source, interval, target) : undefined;
     this.resampled.set(interval, out);
     return out;
+  }
+
+  private finest(): Candles | undefined {
+    let best: Candles | undefined;
+    for (const c of this.stored.values()) {
+      if (c.ts.length && (!best || timeframeMs(c.timeframe) < timeframeMs(best.timeframe))) best = c;
+    }
+    return best;
   }
 
   /**
