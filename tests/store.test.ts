@@ -133,3 +133,25 @@ describe('files are readable by an independent Parquet reader (hyparquet)', () =
     });
   });
 });
+
+describe('Arrow', () => {
+  it('stored candles come back as an Arrow table sharing the typed arrays', async () => {
+    const { readCandlesArrow, arrowToCandles, candlesToArrow, tradesToArrow } = await import('../data/store/arrow.js');
+    const c = synthCandles(600);
+    const store = join(dir, 'arrow');
+    await writeCandles(store, c);
+    const t = await readCandlesArrow(store, c, { from: c.ts[10], to: c.ts[20] });
+    expect(t.numRows).toBe(10);
+    expect(t.schema.metadata.get('symbol')).toBe('BTC/USDT');
+    expect(t.getChild('close')!.toArray()).toEqual(c.close.slice(10, 20));
+    const back = arrowToCandles(candlesToArrow(c));
+    expect(back.open.buffer).toBe(c.open.buffer); // zero-copy both ways
+    expect(back.open).toEqual(c.open);
+    expect(back.timeframe).toBe('1m');
+    const tr = emptyTrades('binance', 'BTC/USDT', 2);
+    tr.ts.set([1, 2]); tr.price.set([10, 11]); tr.amount.set([1, 2]); tr.side.set([1, -1]); tr.id = ['a', 'b'];
+    const tt = tradesToArrow(tr);
+    expect(tt.getChild('id')!.toArray()).toEqual(['a', 'b']);
+    expect(Array.from(tt.getChild('side')!.toArray() as Int8Array)).toEqual([1, -1]);
+  });
+});
