@@ -12,7 +12,6 @@ import { readCandles } from '../data/store/candle-store.js';
 import { readTrades } from '../data/store/trade-store.js';
 import { ConfigError, ExchangeError } from '../data/errors.js';
 import { sliceCandles, type Candles, type Trades } from '../data/types.js';
-import { readTrades as readSampleTrades } from '../data/store/trade-store.js';
 import { SAMPLES_STORE } from '../data/store/catalog.js';
 import { sharedFile } from './shared-data.js';
 
@@ -26,7 +25,7 @@ beforeAll(async () => {
   // Real Binance BTC/USDT 1m candles (GPL set, read in place), first 5000 bars: no gap in them.
   const { candles } = await importCandlesFile(sharedFile('binance-spot-1m-2021-04-to-05', 'BTC_USDT-1m.json'), { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' });
   btc = sliceCandles(candles, 0, 5000);
-  trades = await readSampleTrades(SAMPLES_STORE, { exchange: 'binance', symbol: 'BTC/USDT' });
+  trades = await readTrades(SAMPLES_STORE, { exchange: 'binance', symbol: 'BTC/USDT' });
   sim = await startExchangeSim({ candles: [btc], trades: [trades], syntheticLive: false });
 });
 afterAll(async () => {

@@ -9,7 +9,7 @@ import { appendTradeChunk } from '../store/trade-store.js';
 import { removeStaleTemps } from '../store/atomic-parquet.js';
 import { seriesDir } from '../store/layout.js';
 import { assertSymbol, loadMarkets } from './markets.js';
-import { isTransient, sleep, withRetry } from './retry.js';
+import { isTransient, sleep } from './retry.js';
 
 export interface RecordOptions {
   exchange: Exchange;
@@ -222,7 +222,7 @@ export async function recordLive(opts: RecordOptions): Promise<RecordStats> {
     clearInterval(timer);
     await flushing;
     await flushAll();
-    await withRetry('close', () => ex.close(), { retries: 0, baseDelayMs: 0, maxDelayMs: 0 }).catch(() => undefined);
+    await ex.close().catch(() => undefined);
   }
   return stats;
 }
