@@ -1,0 +1,309 @@
+// The candle simulation for N envs at once over typed arrays: order latency, fills at the next
+// bar's open through the execution model, liquidation inside the bar, marking at the close,
+// rewards and observations. CandleEnv is this with N = 1 and VecEnv wraps it for N > 1, so both
+// (and backtests) run the same code. Nothing is allocated per step.
+import { ConfigError } from '../data/errors.js';
+import { makeRng, type Rng } from '../data/random.js';
+import { Accounts } from './account.js';
+import { executionConfig, type ExecutionConfig } from './execution/config.js';
+import { fillMarket, newFill } from './execution/candle-fills.js';
+import type { CandleMarket } from './candle-market.js';
+import { makeReward, type RewardConfig, type RewardInput, type RewardModel } from './rewards.js';
+import type { Range } from './splits.js';
+import { box, discrete, type Box, type Space } from './spaces.js';
+
+export type ActionMode = 'discrete' | 'continuous';
+
+export interface CandleEnvConfig {
+  market: CandleMarket;
+  /** Rows the env may use, e.g. a split's train range. Default: all. */
+  range?: Range;
+  /** 'discrete': {short, flat, long} (or {flat, long} when long-only); 'continuous': target in [-1, 1]. */
+  actions?: ActionMode;
+  longOnly?: boolean;
+  /** Episode length in steps with random starts; undefined = the whole range, from its start. */
+  episodeLength?: number;
+  execution?: Partial<ExecutionConfig>;
+  reward?: RewardConfig;
+  initialCash?: number;
+  /** Append exposure and unrealised PnL / equity to the observation (default true). */
+  accountFeatures?: boolean;
+  /** Called at each reset to draw a fresh (e.g. augmented) market for the episode. */
+  episodeMarket?: (env: number, rng: Rng) => CandleMarket;
+}
+
+export interface StepInfo {
+  t: number;
+  ts: number;
+  equity: number;
+  position: number;
+  exposure: number;
+  fees: number;
+  liquidated: boolean;
+}
+
+const ACCOUNT_FEATURES = 2;
+
+function bitsOf(m: CandleMarket): Int32Array {
+  const v = m.features.values;
+  return new Int32Array(v.buffer, v.byteOffset, v.length);
+}
+
+export class CandleCore {
+  readonly n: number;
+  readonly cfg: ExecutionConfig;
+  readonly accounts: Accounts;
+  readonly actionSpace: Space;
+  readonly observationSpace: Box;
+  readonly obsSize: number;
+  readonly featureCount: number;
+  /** Observations of all envs, row-major [n, obsSize]; rewritten in place each step. */
+  readonly obs: Float32Array;
+  readonly rewards: Float32Array;
+  readonly terminated: Uint8Array;
+  readonly truncated: Uint8Array;
+  /** Current bar of each env (its close is the latest data the env has seen). */
+  readonly t: Int32Array;
+  readonly liquidated: Uint8Array;
+
+  private readonly markets: CandleMarket[];
+  private readonly start: Int32Array;
+  private readonly end: Int32Array;
+  private readonly pending: Float64Array;
+  private readonly rngs: Rng[];
+  private readonly reward: RewardModel;
+  private readonly fill = newFill();
+  private readonly targets = new Float64Array(1);
+  private readonly obsBits: Int32Array;
+  private readonly featureBits: Int32Array[];
+  private readonly rin: RewardInput = { prevEquity: 0, equity: 0, turnover: 0, drawdown: 0, prevDrawdown: 0 };
+  private readonly lo: number;
+  private readonly withAccount: boolean;
+  private readonly discreteTargets: Float64Array | undefined;
+
+  constructor(n: number, readonly config: CandleEnvConfig, seed = 0) {
+    this.n = n;
+    this.cfg = executionConfig(config.execution);
+    if (config.longOnly) this.cfg.allowShort = false;
+    const m = config.market;
+    this.markets = Array.from({ length: n }, () => m);
+    this.featureCount = m.features.names.length;
+    this.withAccount = config.accountFeatures ?? true;
+    this.obsSize = this.featureCount + (this.withAccount ? ACCOUNT_FEATURES : 0);
+    const mode = config.actions ?? 'discrete';
+    this.lo = this.cfg.allowShort ? -1 : 0;
+    if (mode === 'discrete') {
+      this.discreteTargets = this.cfg.allowShort ? Float64Array.from([-1, 0, 1]) : Float64Array.from([0, 1]);
+      this.actionSpace = discrete(this.discreteTargets.length);
+    } else {
+      this.actionSpace = box([1], this.lo, 1);
+    }
+    this.observationSpace = box([this.obsSize], -Infinity, Infinity);
+    this.accounts = new Accounts(n, config.initialCash ?? 10_000);
+    this.obs = new Float32Array(n * this.obsSize);
+    this.obsBits = new Int32Array(this.obs.buffer);
+    this.featureBits = Array.from({ length: n }, () => bitsOf(m));
+    this.rewards = new Float32Array(n);
+    this.terminated = new Uint8Array(n);
+    this.truncated = new Uint8Array(n);
+    this.t = new Int32Array(n);
+    this.liquidated = new Uint8Array(n);
+    this.start = new Int32Array(n);
+    this.end = new Int32Array(n);
+    this.pending = new Float64Array(n * this.cfg.latency).fill(NaN);
+    this.rngs = Array.from({ length: n }, (_, i) => makeRng(`${seed}/env${i}`));
+    this.reward = makeReward(config.reward ?? { kind: 'log-return' }, n);
+    this.validateRange(m);
+  }
+
+  private validateRange(m: CandleMarket): void {
+    const rows = m.candles.close.length;
+    const r = this.config.range ?? { from: 0, to: rows };
+    if (!(r.from >= 0 && r.to <= rows && r.from < r.to)) throw new ConfigError('range', `[${r.from}, ${r.to}) is not inside the ${rows} rows`);
+    const first = Math.max(r.from, m.firstValid);
+    const len = this.config.episodeLength;
+    if (len !== undefined && (!Number.isInteger(len) || len < 1 || first + len >= r.to)) {
+      throw new ConfigError('episodeLength', `${len} steps do not fit in rows [${first}, ${r.to}) after the feature warm-up`);
+    }
+    if (first >= r.to - 1) throw new ConfigError('range', `rows [${r.from}, ${r.to}) hold no step after the feature warm-up (row ${m.firstValid})`);
+  }
+
+  /** Re-seeds env i's random stream (Gymnasium's reset(seed)). */
+  seed(i: number, seed: number | string): void {
+    this.rngs[i] = makeRng(`${seed}/env${i}`);
+  }
+
+  /** Starts a new episode for env i and writes its first observation. */
+  reset(i: number): void {
+    if (this.config.episodeMarket) {
+      const m = this.config.episodeMarket(i, this.rngs[i]);
+      if (m.features.names.length !== this.featureCount) throw new ConfigError('episodeMarket', 'a drawn market must keep the feature columns');
+      this.validateRange(m);
+      this.markets[i] = m;
+      this.featureBits[i] = bitsOf(m);
+    }
+    const m = this.markets[i];
+    const rows = m.candles.close.length;
+    const r = this.config.range ?? { from: 0, to: rows };
+    const first = Math.max(r.from, m.firstValid);
+    const len = this.config.episodeLength;
+    const s = len === undefined ? first : first + this.rngs[i].int(r.to - len - first);
+    this.start[i] = s;
+    this.end[i] = len === undefined ? r.to : s + len + 1;
+    this.t[i] = s;
+    this.accounts.reset(i, m.candles.close[s]);
+    this.reward.reset(i);
+    this.pending.fill(NaN, i * this.cfg.latency, (i + 1) * this.cfg.latency);
+    this.terminated[i] = 0;
+    this.truncated[i] = 0;
+    this.liquidated[i] = 0;
+    this.writeObs(i);
+  }
+
+  /** Target exposure (in [-1, 1] of max leverage) for a raw action; throws on an invalid one. */
+  target(i: number, action: number): number {
+    if (this.discreteTargets) {
+      if (!Number.isInteger(action) || action < 0 || action >= this.discreteTargets.length) {
+        throw new RangeError(`env ${i}: action ${action} is not in Discrete(${this.discreteTargets.length})`);
+      }
+      return this.discreteTargets[action];
+    }
+    if (!(action >= this.lo && action <= 1)) {
+      throw new RangeError(`env ${i}: action ${action} is outside [${this.lo}, 1]${Number.isNaN(action) ? ' (NaN)' : ''}`);
+    }
+    return action;
+  }
+
+  /**
+   * Advances env i by one bar with `target` exposure decided at the current bar. The order fills
+   * at the open of bar t + latency; the account is marked at the close of bar t + 1.
+   */
+  step(i: number, target: number): void {
+    this.targets[0] = target;
+    this.stepRange(i, i + 1, this.targets, -i);
+  }
+
+  /**
+   * Steps envs [from, to) with targets[i + offset]. One loop over the envs with the fields read
+   * once (measured: ~1.4x the speed of calling step() per env on a VecEnv of 64).
+   */
+  stepRange(from: number, to: number, targets: ArrayLike<number>, offset = 0): void {
+    const acc = this.accounts;
+    const cfg = this.cfg;
+    const L = cfg.latency;
+    const pending = this.pending;
+    const markets = this.markets;
+    const tArr = this.t;
+    const mmr = cfg.maintenanceMargin;
+    const liqFee = cfg.takerFee + cfg.liquidationFee;
+    const rin = this.rin;
+    const reward = this.reward;
+    const position = acc.position;
+    for (let i = from; i < to; i++) {
+      const c = markets[i].candles;
+      const t = tArr[i];
+      const b = t + 1;
+      let due: number;
+      if (L === 1) {
+        due = targets[i + offset];
+      } else {
+        pending[i * L + ((t + L) % L)] = targets[i + offset];
+        const slot = i * L + (b % L);
+        due = pending[slot];
+        pending[slot] = NaN;
+      }
+      const prevEquity = acc.equity[i];
+      const tradedBefore = acc.traded[i];
+      const px = c.open[b];
+      if (due === due) this.rebalance(i, due, px, c.volume[b - 1]);
+      // Liquidation inside bar b, at the maintenance-margin price (or the open if it gapped through).
+      let liq = 0;
+      const pos = position[i];
+      if (pos !== 0 && (pos < 0 || acc.cash[i] < 0)) {
+        const lp = acc.liquidationPrice(i, mmr);
+        if (pos > 0 ? c.low[b] <= lp : c.high[b] >= lp) {
+          const at = pos > 0 ? Math.min(px, lp) : Math.max(px, lp);
+          acc.fill(i, -pos, at, Math.abs(pos) * at * liqFee);
+          liq = 1;
+        }
+      }
+      const eq = acc.markTo(i, c.close[b]);
+      const peak = acc.peakEquity[i];
+      rin.prevEquity = prevEquity;
+      rin.equity = eq;
+      rin.turnover = prevEquity > 0 ? (acc.traded[i] - tradedBefore) / prevEquity : 0;
+      const pdd = 1 - prevEquity / peak;
+      rin.prevDrawdown = pdd > 0 ? pdd : 0;
+      rin.drawdown = 1 - eq / peak;
+      this.rewards[i] = reward.compute(i, rin);
+      tArr[i] = b;
+      this.liquidated[i] = liq;
+      const term = liq || eq <= 0 ? 1 : 0;
+      this.terminated[i] = term;
+      this.truncated[i] = !term && b >= this.end[i] - 1 ? 1 : 0;
+      this.writeObs(i);
+    }
+  }
+
+  /** Trades toward `target` exposure at price `px` (a market order through the execution model). */
+  private rebalance(i: number, target: number, px: number, refVolume: number): void {
+    const acc = this.accounts;
+    const cfg = this.cfg;
+    const pos = acc.position[i];
+    const eq = acc.cash[i] + pos * px;
+    if (!(eq > 0)) return;
+    let want = (target * cfg.maxLeverage * eq) / px;
+    if (want > cfg.maxPositionUnits) want = cfg.maxPositionUnits;
+    else if (want < -cfg.maxPositionUnits) want = -cfg.maxPositionUnits;
+    if (!cfg.allowShort && want < 0) want = 0;
+    const delta = want - pos;
+    if (delta === 0) return;
+    // Small drifts of exposure are not worth a fee; going flat and flipping always trade.
+    const flatOrFlip = want === 0 || (pos !== 0 && want > 0 !== pos > 0);
+    if (!flatOrFlip && Math.abs((delta * px) / eq) <= cfg.rebalanceBand) return;
+    const f = fillMarket(this.fill, delta, px, refVolume, cfg);
+    acc.fill(i, f.qty, f.price, f.fee);
+  }
+
+  private writeObs(i: number): void {
+    const m = this.markets[i];
+    const F = this.featureCount;
+    const t = this.t[i];
+    const o = i * this.obsSize;
+    const from = t * F;
+    // Copy the float32 bits as int32: no float conversion per element (measured 2x faster than a
+    // Float32Array loop at 16 features; set(subarray) wins only for wide rows).
+    if (F > 24) this.obs.set(m.features.values.subarray(from, from + F), o);
+    else {
+      const src = this.featureBits[i];
+      const dst = this.obsBits;
+      for (let k = 0; k < F; k++) dst[o + k] = src[from + k];
+    }
+    if (this.withAccount) {
+      const acc = this.accounts;
+      const eq = acc.equity[i];
+      this.obs[o + F] = eq > 0 ? (acc.position[i] * acc.mark[i]) / eq : 0;
+      this.obs[o + F + 1] = eq > 0 ? acc.unrealised(i) / eq : 0;
+    }
+  }
+
+  info(i: number, out: StepInfo): StepInfo {
+    const acc = this.accounts;
+    out.t = this.t[i];
+    out.ts = this.markets[i].candles.ts[this.t[i]];
+    out.equity = acc.equity[i];
+    out.position = acc.position[i];
+    out.exposure = acc.equity[i] > 0 ? (acc.position[i] * acc.mark[i]) / acc.equity[i] : 0;
+    out.fees = acc.fees[i];
+    out.liquidated = this.liquidated[i] === 1;
+    return out;
+  }
+
+  market(i: number): CandleMarket {
+    return this.markets[i];
+  }
+
+  episodeBounds(i: number): Range {
+    return { from: this.start[i], to: this.end[i] };
+  }
+}

@@ -1,0 +1,77 @@
+// Parameters of the one execution model, with defaults and validation. Rates are fractions
+// (0.001 = 0.1% = 10 bps). Training envs, backtests and the paper broker all take this config.
+import { ConfigError } from '../../data/errors.js';
+
+export interface ExecutionConfig {
+  /** Fee rate for orders that take liquidity (market, stop, marketable limit). */
+  takerFee: number;
+  /** Fee rate for resting limit orders that get filled. */
+  makerFee: number;
+  /** Half of the bid-ask spread paid by a market order on candles (books use the real spread). */
+  halfSpread: number;
+  /**
+   * Price impact on candles: impact = impactCoef * (order size / volume of the last closed bar),
+   * so slippage grows with the order's share of traded volume; capped at maxImpact.
+   */
+  impactCoef: number;
+  maxImpact: number;
+  /** Share of a bar's volume a resting limit order can fill in that bar (partial fills beyond it). */
+  limitParticipation: number;
+  /** Steps between decision and fill: an order decided at bar t fills at bar t + latency (>= 1). */
+  latency: number;
+  /** Exposure at target +-1 as a multiple of equity (1 = spot-like, no borrowing beyond equity). */
+  maxLeverage: number;
+  /** Maintenance margin as a fraction of position notional; equity below it liquidates. */
+  maintenanceMargin: number;
+  /** Extra fee charged on a liquidation, on top of the taker fee. */
+  liquidationFee: number;
+  /** Cap on |position| in base units (Infinity = none). */
+  maxPositionUnits: number;
+  /** Skip a rebalance when |target - current| exposure is below this (not for going flat or flipping). */
+  rebalanceBand: number;
+  /** Allow short positions (target < 0). */
+  allowShort: boolean;
+}
+
+export const DEFAULT_EXECUTION: Readonly<ExecutionConfig> = Object.freeze({
+  takerFee: 0.001,
+  makerFee: 0.0002,
+  halfSpread: 0.0002,
+  impactCoef: 0.1,
+  maxImpact: 0.05,
+  limitParticipation: 0.1,
+  latency: 1,
+  maxLeverage: 1,
+  maintenanceMargin: 0.05,
+  liquidationFee: 0.005,
+  maxPositionUnits: Infinity,
+  rebalanceBand: 0.02,
+  allowShort: true,
+});
+
+const RANGES: { [K in keyof ExecutionConfig]?: [number, number] } = {
+  takerFee: [0, 0.1], makerFee: [-0.01, 0.1], halfSpread: [0, 0.1], impactCoef: [0, 100], maxImpact: [0, 1],
+  limitParticipation: [0, 1], latency: [1, 1000], maxLeverage: [0, 125], maintenanceMargin: [0, 1],
+  liquidationFee: [0, 0.1], maxPositionUnits: [0, Infinity], rebalanceBand: [0, 2],
+};
+
+/** Defaults overridden by `partial`; a bad value is a ConfigError naming the field and range. */
+export function executionConfig(partial: Partial<ExecutionConfig> = {}): ExecutionConfig {
+  const cfg: ExecutionConfig = { ...DEFAULT_EXECUTION };
+  for (const [k, v] of Object.entries(partial) as [keyof ExecutionConfig, unknown][]) {
+    if (v === undefined) continue;
+    if (!(k in DEFAULT_EXECUTION)) throw new ConfigError(`execution.${k}`, `unknown field; fields: ${Object.keys(DEFAULT_EXECUTION).join(', ')}`);
+    if (k === 'allowShort') {
+      if (typeof v !== 'boolean') throw new ConfigError('execution.allowShort', 'must be true or false');
+      cfg.allowShort = v;
+      continue;
+    }
+    const r = RANGES[k] as [number, number];
+    if (typeof v !== 'number' || Number.isNaN(v) || v < r[0] || v > r[1]) {
+      throw new ConfigError(`execution.${k}`, `must be a number in [${r[0]}, ${r[1]}], got ${String(v)}`);
+    }
+    if (k === 'latency' && !Number.isInteger(v)) throw new ConfigError('execution.latency', 'must be a whole number of steps');
+    (cfg as unknown as Record<string, number>)[k] = v;
+  }
+  return cfg;
+}
