@@ -59,7 +59,8 @@ export class CandleCore {
   readonly featureCount: number;
   /** Observations of all envs, row-major [n, obsSize]; rewritten in place each step. */
   readonly obs: Float32Array;
-  readonly rewards: Float32Array;
+  /** Float64: rewards are small log returns; float32 would round away fee-sized differences. */
+  readonly rewards: Float64Array;
   readonly terminated: Uint8Array;
   readonly truncated: Uint8Array;
   /** Current bar of each env (its close is the latest data the env has seen). */
@@ -103,7 +104,7 @@ export class CandleCore {
     this.obs = new Float32Array(n * this.obsSize);
     this.obsBits = new Int32Array(this.obs.buffer);
     this.featureBits = Array.from({ length: n }, () => bitsOf(m));
-    this.rewards = new Float32Array(n);
+    this.rewards = new Float64Array(n);
     this.terminated = new Uint8Array(n);
     this.truncated = new Uint8Array(n);
     this.t = new Int32Array(n);
@@ -257,7 +258,8 @@ export class CandleCore {
     else if (want < -cfg.maxPositionUnits) want = -cfg.maxPositionUnits;
     if (!cfg.allowShort && want < 0) want = 0;
     const delta = want - pos;
-    if (delta === 0) return;
+    // Below a billionth of equity a "trade" is rounding noise from the last fill, not a decision.
+    if (Math.abs(delta * px) <= 1e-9 * eq) return;
     // Small drifts of exposure are not worth a fee; going flat and flipping always trade.
     const flatOrFlip = want === 0 || (pos !== 0 && want > 0 !== pos > 0);
     if (!flatOrFlip && Math.abs((delta * px) / eq) <= cfg.rebalanceBand) return;

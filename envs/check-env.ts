@@ -48,10 +48,15 @@ export function checkEnv<I>(env: Env<I>, opts: CheckEnvOptions = {}): void {
   const b = run();
   if (a.obs.length !== b.obs.length || a.obs.some((v, i) => !Object.is(v, b.obs[i]))) problems.push('same seed, different observations (not deterministic)');
   if (a.rewards.some((v, i) => !Object.is(v, b.rewards[i]))) problems.push('same seed, different rewards (not deterministic)');
-  for (const bad of [NaN, -1, 1e9]) {
+  const space = env.actionSpace;
+  // NaN always; below / above the bounds where they are finite; non-integers for Discrete.
+  const outside = space.kind === 'discrete'
+    ? [NaN, -1, space.n, 0.5]
+    : [NaN, space.low[0] - 1, space.high[0] + 1].filter((v, k) => k === 0 || Number.isFinite(v));
+  for (const bad of outside) {
     try {
       env.reset({ seed });
-      env.step(env.actionSpace.kind === 'discrete' ? bad : Float32Array.of(bad));
+      env.step(space.kind === 'discrete' ? bad : Float32Array.of(bad));
       problems.push(`action ${bad} outside the action space was accepted`);
     } catch (err) {
       if (!(err instanceof RangeError)) problems.push(`action ${bad}: expected a RangeError, got ${String(err)}`);

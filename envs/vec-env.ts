@@ -12,7 +12,7 @@ export class VecEnv {
   readonly obsSize: number;
   /** [n, obsSize], rewritten in place by reset() and step(). */
   readonly obs: Float32Array;
-  readonly rewards: Float32Array;
+  readonly rewards: Float64Array;
   readonly terminated: Uint8Array;
   readonly truncated: Uint8Array;
   /** [n, obsSize]: the last observation of an episode that ended this step (valid where done). */
