@@ -1,9 +1,10 @@
 // The `tradegym` command line. Each command lives in scripts/commands/ with its own --help example.
-import yargs from 'yargs';
+import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { TradegymError } from '../data/errors.js';
 import { loadCliConfig } from './cli-config.js';
 import { dataCommand } from './commands/data.js';
+import { backtestCommand } from './commands/backtest.js';
 
 export async function main(argv: string[]): Promise<void> {
   const cli = yargs(argv)
@@ -11,6 +12,7 @@ export async function main(argv: string[]): Promise<void> {
     .usage('$0 <command> [options]')
     .config('config', 'YAML file with defaults for any flag (store, exchange, exchange-url, ...)', (path) => loadCliConfig(path))
     .command(dataCommand)
+    .command(backtestCommand as CommandModule)
     .demandCommand(1, 'name a command; see --help')
     .strict()
     .recommendCommands()

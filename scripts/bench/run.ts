@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { appendResults, benchTable, machine, type Benchmark, type BenchRow } from './harness.js';
 import { parquetBench } from './parquet.bench.js';
 import { fetchBench } from './fetch.bench.js';
+import { envsBench } from './envs.bench.js';
 
-const ALL: Benchmark[] = [parquetBench, fetchBench];
+const ALL: Benchmark[] = [parquetBench, fetchBench, envsBench];
 
 const wanted = process.argv.slice(2);
 const chosen = wanted.length ? ALL.filter((b) => wanted.includes(b.name)) : ALL;
