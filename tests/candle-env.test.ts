@@ -297,3 +297,28 @@ describe('backtest', () => {
     expect(rnd.totalReturn).toBeLessThan(bh.totalReturn);
   });
 });
+
+describe('augmented episodes', () => {
+  it('each episode replays a fresh augmented series; the same seed draws the same series', async () => {
+    const { augmentedEpisodes } = await import('../envs/augmented-market.js');
+    const c = await readCandles(SAMPLES_STORE, { exchange: 'coinbase', symbol: 'BTC/USD', timeframe: '1h' });
+    const train = { ...c, ...Object.fromEntries((['ts', 'open', 'high', 'low', 'close', 'volume'] as const).map((k) => [k, c[k].slice(0, 5000)])) } as typeof c;
+    const features = (x: typeof c) => logReturnWindow(x, 8);
+    const make = () => new CandleEnv({
+      market: candleMarket(train, features(train)), episodeLength: 100,
+      episodeMarket: augmentedEpisodes(train, [{ kind: 'block-bootstrap', blockSize: 24 }, { kind: 'gaussian-noise', sigma: 0.1 }], features),
+    });
+    const closes = (env: CandleEnv) => Array.from(env.core.market(0).candles.close.slice(0, 50));
+    const a = make();
+    a.reset({ seed: 11 });
+    const first = closes(a);
+    a.reset();
+    const second = closes(a);
+    expect(second).not.toEqual(first);
+    expect(first).not.toEqual(Array.from(train.close.slice(0, 50)));
+    const b = make();
+    b.reset({ seed: 11 });
+    expect(closes(b)).toEqual(first);
+    checkEnv(make(), { steps: 300 });
+  });
+});
