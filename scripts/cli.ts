@@ -5,6 +5,7 @@ import { TradegymError } from '../data/errors.js';
 import { loadCliConfig } from './cli-config.js';
 import { dataCommand } from './commands/data.js';
 import { backtestCommand } from './commands/backtest.js';
+import { featuresCommand } from './commands/features.js';
 
 export async function main(argv: string[]): Promise<void> {
   const cli = yargs(argv)
@@ -13,6 +14,7 @@ export async function main(argv: string[]): Promise<void> {
     .config('config', 'YAML file with defaults for any flag (store, exchange, exchange-url, ...)', (path) => loadCliConfig(path))
     .command(dataCommand)
     .command(backtestCommand as CommandModule)
+    .command(featuresCommand as CommandModule)
     .demandCommand(1, 'name a command; see --help')
     .strict()
     .recommendCommands()

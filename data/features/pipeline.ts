@@ -1,0 +1,162 @@
+// The feature pipeline: specs -> columns -> normalisation fitted on the training rows only ->
+// Float32Array [T, F]. The same fitted pipeline (serialised into checkpoints) rebuilds the rows
+// live, bar by bar, through FeatureStream; both paths run the identical per-bar code.
+import { ConfigError } from '../errors.js';
+import type { Candles } from '../types.js';
+import type { Bar } from './indicators/index.js';
+import { defineFeature, type FeatureDef, type FeatureState } from './feature-catalog.js';
+import type { FeatureMatrix } from './log-return-window.js';
+
+export interface PipelineConfig {
+  /** Feature specs, e.g. ["logret:8", "rsi:14", "macd:12:26:9"]. */
+  features: string[];
+  normalize: 'zscore' | 'robust' | 'none';
+  /** Normalised values are clipped to [-clip, clip] (outliers); 0 = no clipping. */
+  clip: number;
+}
+
+export const DEFAULT_PIPELINE: PipelineConfig = { features: ['logret:16'], normalize: 'zscore', clip: 5 };
+
+/** A pipeline with its statistics; plain JSON, stored in checkpoints. */
+export interface FittedPipeline {
+  config: PipelineConfig;
+  columns: string[];
+  center: number[];
+  scale: number[];
+  /** The rows the statistics came from (must be the training split). */
+  fittedOn: { from: number; to: number; rows: number };
+}
+
+function defs(config: PipelineConfig): FeatureDef[] {
+  if (!config.features.length) throw new ConfigError('features', 'give at least one feature, e.g. logret:16');
+  return config.features.map(defineFeature);
+}
+
+function columnsOf(ds: FeatureDef[], raw: boolean): string[] {
+  return ds.flatMap((d) => (raw && d.rawColumns ? d.rawColumns : d.columns));
+}
+
+/** Per-bar computation of all features: the one code path for batch and live. */
+class FeatureRow {
+  readonly states: FeatureState[];
+  readonly offsets: number[];
+  readonly values: Float64Array;
+  constructor(ds: FeatureDef[], raw: boolean) {
+    this.states = ds.map((d) => d.create(raw));
+    let o = 0;
+    this.offsets = ds.map((d) => {
+      const at = o;
+      o += d.columns.length;
+      return at;
+    });
+    this.values = new Float64Array(o);
+  }
+  update(bar: Bar): Float64Array {
+    for (let j = 0; j < this.states.length; j++) this.states[j].update(bar, this.values, this.offsets[j]);
+    return this.values;
+  }
+}
+
+/** Indicator columns before normalisation, row-major [T, F] (raw: indicator values, e.g. for inspection). */
+export function computeFeatures(c: Candles, features: string[], raw = false): { values: Float64Array; columns: string[] } {
+  const ds = defs({ ...DEFAULT_PIPELINE, features });
+  const row = new FeatureRow(ds, raw);
+  const F = row.values.length;
+  const n = c.close.length;
+  const values = new Float64Array(n * F);
+  const bar: Bar = { high: 0, low: 0, close: 0, volume: 0 };
+  for (let t = 0; t < n; t++) {
+    bar.high = c.high[t];
+    bar.low = c.low[t];
+    bar.close = c.close[t];
+    bar.volume = c.volume[t];
+    values.set(row.update(bar), t * F);
+  }
+  return { values, columns: columnsOf(ds, raw) };
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/**
+ * Fits the normalisation on rows [train.from, train.to) only: the statistics never see the
+ * validation or test rows. Warm-up rows (NaN) are skipped.
+ */
+export function fitPipeline(c: Candles, config: PipelineConfig, train: { from: number; to: number }): FittedPipeline {
+  const { values, columns } = computeFeatures(c, config.features);
+  const F = columns.length;
+  const center: number[] = [];
+  const scale: number[] = [];
+  let rows = 0;
+  for (let j = 0; j < F; j++) {
+    const col: number[] = [];
+    for (let t = train.from; t < train.to; t++) {
+      const v = values[t * F + j];
+      if (Number.isFinite(v)) col.push(v);
+    }
+    rows = Math.max(rows, col.length);
+    if (col.length < 2) throw new ConfigError('features', `column ${columns[j]} has fewer than 2 values in the training rows [${train.from}, ${train.to})`);
+    if (config.normalize === 'zscore') {
+      const m = col.reduce((a, b) => a + b, 0) / col.length;
+      const sd = Math.sqrt(col.reduce((a, b) => a + (b - m) ** 2, 0) / (col.length - 1));
+      center.push(m);
+      scale.push(sd > 0 ? sd : 1);
+    } else if (config.normalize === 'robust') {
+      const s = Float64Array.from(col).sort();
+      const iqr = quantile(s, 0.75) - quantile(s, 0.25);
+      center.push(quantile(s, 0.5));
+      scale.push(iqr > 0 ? iqr / 1.349 : 1); // IQR / 1.349 estimates sigma for normal data
+    } else {
+      center.push(0);
+      scale.push(1);
+    }
+  }
+  return { config: { ...config, features: [...config.features] }, columns, center, scale, fittedOn: { from: train.from, to: train.to, rows } };
+}
+
+function normalizeInto(p: FittedPipeline, src: Float64Array, dst: Float32Array, dstOffset: number): void {
+  const clip = p.config.clip;
+  for (let j = 0; j < src.length; j++) {
+    let v = (src[j] - p.center[j]) / p.scale[j];
+    if (clip > 0) v = v > clip ? clip : v < -clip ? -clip : v;
+    dst[dstOffset + j] = v;
+  }
+}
+
+/** The normalised feature matrix of a series (row t uses bars <= t only). */
+export function transform(p: FittedPipeline, c: Candles): FeatureMatrix {
+  const stream = new FeatureStream(p);
+  const n = c.close.length;
+  const F = p.columns.length;
+  const values = new Float32Array(n * F);
+  const bar: Bar = { high: 0, low: 0, close: 0, volume: 0 };
+  for (let t = 0; t < n; t++) {
+    bar.high = c.high[t];
+    bar.low = c.low[t];
+    bar.close = c.close[t];
+    bar.volume = c.volume[t];
+    values.set(stream.update(bar), t * F);
+  }
+  return { values, names: [...p.columns], rows: n };
+}
+
+/** Live features: one normalised row per closed bar, NaN during the warm-up. */
+export class FeatureStream {
+  private readonly row: FeatureRow;
+  /** The latest row; overwritten by the next update (copy it to keep it). */
+  readonly current: Float32Array;
+  constructor(readonly pipeline: FittedPipeline) {
+    const ds = defs(pipeline.config);
+    this.row = new FeatureRow(ds, false);
+    if (this.row.values.length !== pipeline.columns.length) throw new ConfigError('features', 'fitted columns do not match the feature specs');
+    this.current = new Float32Array(pipeline.columns.length);
+  }
+  update(bar: Bar): Float32Array {
+    normalizeInto(this.pipeline, this.row.update(bar), this.current, 0);
+    return this.current;
+  }
+}
