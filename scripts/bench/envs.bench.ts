@@ -56,3 +56,32 @@ export const envsBench: Benchmark = {
     return rows;
   },
 };
+
+export const bookEnvBench: Benchmark = {
+  name: 'book-env',
+  async run(): Promise<BenchRow[]> {
+    const { readBooks } = await import('../../data/store/book-store.js');
+    const { readTrades } = await import('../../data/store/trade-store.js');
+    const { bookMarket } = await import('../../envs/book-market.js');
+    const { BookEnv } = await import('../../envs/book-env.js');
+    const key = { exchange: 'binance', symbol: 'BTC/USDT' };
+    const market = bookMarket(await readBooks(SAMPLES_STORE, { ...key, depth: 20 }), await readTrades(SAMPLES_STORE, key));
+    const env = new BookEnv({ market, orderSize: 0.01, episodeLength: 1000 }, 1);
+    const n = env.actionSpace.kind === 'discrete' ? env.actionSpace.n : 1;
+    const rng = makeRng('bench-book-actions');
+    const acts = new Float64Array(1 << 16);
+    for (let i = 0; i < acts.length; i++) acts[i] = rng.int(n);
+    env.reset({ seed: 1 });
+    let best = 0;
+    for (let rep = 0; rep < 4; rep++) {
+      const steps = 1_000_000;
+      const t0 = performance.now();
+      for (let k = 0; k < steps; k++) {
+        const r = env.step(acts[k & 65535]);
+        if (r.terminated || r.truncated) env.reset();
+      }
+      best = Math.max(best, steps / ((performance.now() - t0) / 1000));
+    }
+    return [{ benchmark: `BookEnv step, random actions (${n} actions, depth 20)`, unit: 'steps', perSec: best, notes: 'Binance BTC/USDT L2 sample' }];
+  },
+};

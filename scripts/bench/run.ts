@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { appendResults, benchTable, machine, type Benchmark, type BenchRow } from './harness.js';
 import { parquetBench } from './parquet.bench.js';
 import { fetchBench } from './fetch.bench.js';
-import { envsBench } from './envs.bench.js';
+import { envsBench, bookEnvBench } from './envs.bench.js';
 
-const ALL: Benchmark[] = [parquetBench, fetchBench, envsBench];
+const ALL: Benchmark[] = [parquetBench, fetchBench, envsBench, bookEnvBench];
 
 const wanted = process.argv.slice(2);
 const chosen = wanted.length ? ALL.filter((b) => wanted.includes(b.name)) : ALL;
