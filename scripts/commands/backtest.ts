@@ -11,7 +11,7 @@ import type { TradingMetrics } from '../../envs/metrics.js';
 import { runBacktest } from '../../agents/backtest.js';
 import { buyAndHold, flat, randomPolicy } from '../../agents/simple-policies.js';
 import { printTable } from '../table.js';
-import { findCandleStore } from './candle-source.js';
+import { findCandleStore } from '../../data/store/find-candles.js';
 import { storeDir, storeOption } from './options.js';
 
 interface Args {

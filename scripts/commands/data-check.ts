@@ -4,7 +4,7 @@ import { importCandlesFile } from '../../data/sources/import-candles.js';
 import { readCandles, replaceCandles } from '../../data/store/candle-store.js';
 import { ConfigError } from '../../data/errors.js';
 import type { Candles } from '../../data/types.js';
-import { findCandleStore } from './candle-source.js';
+import { findCandleStore } from '../../data/store/find-candles.js';
 import { requireTimeframe, storeDir, storeOption } from './options.js';
 import { repairOptions, repairPolicyFrom, wantsRepair, type RepairArgs } from './repair-flags.js';
 

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { writeCandlesCsv } from '../../data/sources/export-csv.js';
 import { readCandles } from '../../data/store/candle-store.js';
-import { findCandleStore } from './candle-source.js';
+import { findCandleStore } from '../../data/store/find-candles.js';
 import { requireTimeframe, storeDir, storeOption, timeFlag } from './options.js';
 
 interface Args {

@@ -3,7 +3,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import { computeFeatures } from '../../data/features/pipeline.js';
 import { featureHelp } from '../../data/features/feature-catalog.js';
 import { readCandles } from '../../data/store/candle-store.js';
-import { findCandleStore } from './candle-source.js';
+import { findCandleStore } from '../../data/store/find-candles.js';
 import { requireTimeframe, storeDir, storeOption, timeFlag } from './options.js';
 
 interface Args {

@@ -1,7 +1,7 @@
-// Finds a stored candle series: the user's store first, then the shipped samples.
-import { ConfigError } from '../../data/errors.js';
-import { candleFiles, type CandleKey } from '../../data/store/candle-store.js';
-import { listSeries, SAMPLES_STORE } from '../../data/store/catalog.js';
+// Finds a stored candle series: the user's store first, then the shipped samples (read-only).
+import { ConfigError } from '../errors.js';
+import { candleFiles, type CandleKey } from './candle-store.js';
+import { listSeries, SAMPLES_STORE } from './catalog.js';
 
 export async function findCandleStore(store: string, key: CandleKey): Promise<{ store: string; isSample: boolean }> {
   if ((await candleFiles(store, key)).length) return { store, isSample: false };

@@ -1,0 +1,80 @@
+// From a validated experiment config to what every command needs: the candles, the time splits,
+// the feature pipeline fitted on the train split only, the market, and env factories.
+import { readCandles } from '../data/store/candle-store.js';
+import { resolveStoreDir } from '../data/store/layout.js';
+import { parseTime } from '../data/timeframe.js';
+import { fitPipeline, transform, type FittedPipeline } from '../data/features/pipeline.js';
+import type { Candles } from '../data/types.js';
+import { candleMarket, type CandleMarket } from '../envs/candle-market.js';
+import { CandleEnv } from '../envs/candle-env.js';
+import type { CandleEnvConfig } from '../envs/candle-core.js';
+import { VecEnv } from '../envs/vec-env.js';
+import { timeSplits, type Range, type Splits } from '../envs/splits.js';
+import { augmentedEpisodes } from '../envs/augmented-market.js';
+import type { ExecutionConfig } from '../envs/execution/config.js';
+import { findCandleStore } from '../data/store/find-candles.js';
+import type { ExperimentConfig } from './schema.js';
+
+export interface Prepared {
+  config: ExperimentConfig;
+  candles: Candles;
+  splits: Splits;
+  pipeline: FittedPipeline;
+  market: CandleMarket;
+  /** Where the data came from (lineage for checkpoints). */
+  source: { store: string; isSample: boolean; rows: number; first: number; last: number };
+}
+
+export async function prepareExperiment(config: ExperimentConfig): Promise<Prepared> {
+  const key = { exchange: config.data.exchange, symbol: config.data.symbol, timeframe: config.data.timeframe };
+  const found = await findCandleStore(resolveStoreDir(config.data.store), key);
+  const candles = await readCandles(found.store, key, {
+    from: config.data.from ? parseTime(config.data.from, 'data.from') : undefined,
+    to: config.data.to ? parseTime(config.data.to, 'data.to') : undefined,
+  });
+  const splits = timeSplits(candles.ts.length, config.splits);
+  const pipeline = fitPipeline(candles, config.features, splits.train);
+  const market = candleMarket(candles, transform(pipeline, candles));
+  return {
+    config, candles, splits, pipeline, market,
+    source: { ...found, rows: candles.ts.length, first: candles.ts[0], last: candles.ts[candles.ts.length - 1] },
+  };
+}
+
+/** Env settings shared by training and evaluation (evaluation: whole split, no augmentation). */
+export function envConfig(p: Prepared, range: Range, training: boolean): CandleEnvConfig {
+  const e = p.config.env;
+  const cfg: CandleEnvConfig = {
+    market: p.market,
+    range,
+    actions: e.actions,
+    longOnly: e.longOnly,
+    execution: e.execution as Partial<ExecutionConfig>,
+    reward: e.reward,
+    initialCash: e.initialCash,
+    episodeLength: training ? e.episodeLength : undefined,
+  };
+  if (training && e.augment.length) {
+    // Augment the training rows only; features are rebuilt with the train-fitted pipeline.
+    const train = sliceRows(p.candles, range);
+    cfg.episodeMarket = augmentedEpisodes(train, e.augment, (c) => transform(p.pipeline, c));
+    cfg.range = undefined;
+  }
+  return cfg;
+}
+
+export function trainVecEnv(p: Prepared, n: number, seed: number): VecEnv {
+  return new VecEnv(n, envConfig(p, p.splits.train, true), seed);
+}
+
+export function evalEnv(p: Prepared, range: Range, seed = 0): CandleEnv {
+  return new CandleEnv(envConfig(p, range, false), seed);
+}
+
+export function sliceRows(c: Candles, r: Range): Candles {
+  return {
+    exchange: c.exchange, symbol: c.symbol, timeframe: c.timeframe,
+    ts: c.ts.slice(r.from, r.to), open: c.open.slice(r.from, r.to), high: c.high.slice(r.from, r.to),
+    low: c.low.slice(r.from, r.to), close: c.close.slice(r.from, r.to), volume: c.volume.slice(r.from, r.to),
+  };
+}
