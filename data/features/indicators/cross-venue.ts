@@ -6,7 +6,7 @@
 // Alignment by ts, as of: the output has one row per distinct ts of either series, built from the
 // latest quote of each venue with ts <= that row's ts (no lookahead); NaN until both have quoted.
 // Stateless per pair of quotes, so the streaming form keeps just the latest quote of each venue.
-import { checkAscending, checkFinite, commonLength } from './params.js';
+import { checkAscending, checkFinite, checkSameLength } from './params.js';
 import type { BookLevels } from './book.js';
 
 /** Top-of-book quotes of one venue. */
@@ -92,8 +92,10 @@ export class CrossVenueSpreadStream implements CrossVenueSpreadValue {
 
 /** Both directions on the union of the two time axes (each series ascending in ts). */
 export function crossVenueSpread(a: Quotes, b: Quotes, fees: VenueFees): CrossVenueSpreadSeries {
-  const na = commonLength({ 'a.ts': a.ts, 'a.bid': a.bid, 'a.ask': a.ask });
-  const nb = commonLength({ 'b.ts': b.ts, 'b.bid': b.bid, 'b.ask': b.ask });
+  checkSameLength({ 'a.ts': a.ts, 'a.bid': a.bid, 'a.ask': a.ask });
+  checkSameLength({ 'b.ts': b.ts, 'b.bid': b.bid, 'b.ask': b.ask });
+  const na = a.ts.length;
+  const nb = b.ts.length;
   checkAscending(a.ts, 'a.ts');
   checkAscending(b.ts, 'b.ts');
   // First pass counts the distinct times, so the outputs are allocated once.

@@ -3,8 +3,8 @@
 // Lookback 0. A plain running sum in TA-Lib's order, so values equal TA-Lib's bit for bit; OBV is
 // a cumulative level, only its changes carry meaning, so its rounding is never "refreshed".
 // NaN: a NaN close or volume makes that output and every later one NaN (cumulative state).
-import { commonLength, outArray } from './params.js';
-import type { CloseVolume, CloseVolumeBar } from './bar.js';
+import { checkSameLength, outArray } from './params.js';
+import { ScratchBar, type CloseVolume, type CloseVolumeBar } from './bar.js';
 
 export function obvLookback(): number {
   return 0;
@@ -41,13 +41,14 @@ export class ObvStream {
 }
 
 export function obv(bars: CloseVolume, out?: Float64Array): Float64Array {
-  const len = commonLength({ close: bars.close, volume: bars.volume });
-  const o = outArray(out, len);
+  const { close, volume } = bars;
+  checkSameLength({ close, volume });
+  const o = outArray(out, close.length);
   const s = new ObvStream();
-  const bar = { close: 0, volume: 0 };
-  for (let i = 0; i < len; i++) {
-    bar.close = bars.close[i];
-    bar.volume = bars.volume[i];
+  const bar = new ScratchBar();
+  for (let i = 0; i < close.length; i++) {
+    bar.close = close[i];
+    bar.volume = volume[i];
     o[i] = s.update(bar);
   }
   return o;

@@ -26,8 +26,12 @@ export function outArray(out: Float64Array | undefined, length: number, field = 
   return out;
 }
 
-/** Row count of several input columns; DataError naming the first column whose length differs. */
-export function commonLength(columns: Record<string, ArrayLike<number>>): number {
+/**
+ * DataError naming the first column whose length differs from the first one's. Callers then loop
+ * to `someTypedArray.length`, not to a returned number: V8 types a typed array's length as a small
+ * integer, while a number returned from a helper left the loop counter untyped (measured 3x slower).
+ */
+export function checkSameLength(columns: Record<string, ArrayLike<number>>): void {
   let length = -1;
   let first = '';
   for (const [name, col] of Object.entries(columns)) {
@@ -38,7 +42,6 @@ export function commonLength(columns: Record<string, ArrayLike<number>>): number
       throw new DataError(`has ${col.length} rows, ${first} has ${length}`, { column: name });
     }
   }
-  return Math.max(length, 0);
 }
 
 /** DataError naming the row unless `ts` is non-decreasing and free of NaN (merges rely on it). */

@@ -7,8 +7,8 @@
 //  - Both lines start together at the lookback (kPeriod - 1) + (kSmooth - 1) + (dPeriod - 1) = 17
 //    for 14/3/3, as TA-Lib outputs them; k is NaN before that although it exists 2 bars earlier.
 // A NaN input makes every output whose windows (kPeriod bars, then the two SMAs) hold it NaN.
-import { checkPeriod, commonLength, outArray } from './params.js';
-import type { HighLowClose, HighLowCloseBar } from './bar.js';
+import { checkPeriod, checkSameLength, outArray } from './params.js';
+import { ScratchBar, type HighLowClose, type HighLowCloseBar } from './bar.js';
 import { RollingMax } from './rolling-max.js';
 import { SmaStream } from './sma.js';
 
@@ -99,14 +99,15 @@ export class StochasticStream implements StochasticValue {
 /** Batch stochastic; arrays given in `out` are filled (each must have one element per bar). */
 export function stochastic(bars: HighLowClose, opts: StochasticOptions = {}, out: Partial<StochasticSeries> = {}): StochasticSeries {
   const s = new StochasticStream(opts);
-  const len = commonLength({ high: bars.high, low: bars.low, close: bars.close });
-  const k = outArray(out.k, len, 'out.k');
-  const d = outArray(out.d, len, 'out.d');
-  const bar = { high: 0, low: 0, close: 0 };
-  for (let i = 0; i < len; i++) {
-    bar.high = bars.high[i];
-    bar.low = bars.low[i];
-    bar.close = bars.close[i];
+  const { high, low, close } = bars;
+  checkSameLength({ high, low, close });
+  const k = outArray(out.k, close.length, 'out.k');
+  const d = outArray(out.d, close.length, 'out.d');
+  const bar = new ScratchBar();
+  for (let i = 0; i < close.length; i++) {
+    bar.high = high[i];
+    bar.low = low[i];
+    bar.close = close[i];
     s.update(bar);
     k[i] = s.k;
     d[i] = s.d;

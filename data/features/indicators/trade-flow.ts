@@ -12,7 +12,7 @@
 // also reset to exact zeros whenever the window empties, so rounding cannot drift.
 import { ConfigError, DataError } from '../../errors.js';
 import type { Trades } from '../../types.js';
-import { checkAscending, commonLength, outArray } from './params.js';
+import { checkAscending, checkSameLength, outArray } from './params.js';
 
 export interface TradeTick {
   ts: number;
@@ -22,6 +22,13 @@ export interface TradeTick {
 }
 
 export type TradeColumns = Pick<Trades, 'ts' | 'amount' | 'side'>;
+
+/** The reusable tick of the batch loops; a class for the reason given at ScratchBar (bar.ts). */
+class ScratchTick implements TradeTick {
+  ts = NaN;
+  amount = NaN;
+  side = NaN;
+}
 
 /** Kahan-compensated sum that can also subtract. */
 class CompensatedSum {
@@ -139,14 +146,15 @@ export class TradeFlowStream {
 
 /** Imbalance of the window ending at each trade (one output per trade). */
 export function tradeFlowImbalance(trades: TradeColumns, windowMs: number, out?: Float64Array): Float64Array {
-  const len = commonLength({ ts: trades.ts, amount: trades.amount, side: trades.side });
-  const o = outArray(out, len);
+  const { ts, amount, side } = trades;
+  checkSameLength({ ts, amount, side });
+  const o = outArray(out, ts.length);
   const s = new TradeFlowStream(windowMs);
-  const tick: TradeTick = { ts: 0, amount: 0, side: 0 };
-  for (let i = 0; i < len; i++) {
-    tick.ts = trades.ts[i];
-    tick.amount = trades.amount[i];
-    tick.side = trades.side[i];
+  const tick = new ScratchTick();
+  for (let i = 0; i < ts.length; i++) {
+    tick.ts = ts[i];
+    tick.amount = amount[i];
+    tick.side = side[i];
     o[i] = s.update(tick);
   }
   return o;
@@ -154,18 +162,19 @@ export function tradeFlowImbalance(trades: TradeColumns, windowMs: number, out?:
 
 /** Imbalance of (at[q] - windowMs, at[q]] for ascending times `at` (e.g. books.ts). */
 export function tradeFlowImbalanceAt(trades: TradeColumns, windowMs: number, at: Float64Array, out?: Float64Array): Float64Array {
-  const len = commonLength({ ts: trades.ts, amount: trades.amount, side: trades.side });
+  const { ts, amount, side } = trades;
+  checkSameLength({ ts, amount, side });
   checkAscending(at, 'at');
   const o = outArray(out, at.length);
   const s = new TradeFlowStream(windowMs);
-  const tick: TradeTick = { ts: 0, amount: 0, side: 0 };
+  const tick = new ScratchTick();
   let j = 0;
   for (let q = 0; q < at.length; q++) {
     const t = at[q];
-    for (; j < len && trades.ts[j] <= t; j++) {
-      tick.ts = trades.ts[j];
-      tick.amount = trades.amount[j];
-      tick.side = trades.side[j];
+    for (; j < ts.length && ts[j] <= t; j++) {
+      tick.ts = ts[j];
+      tick.amount = amount[j];
+      tick.side = side[j];
       s.update(tick);
     }
     o[q] = s.valueAt(t);

@@ -6,8 +6,8 @@
 //  - rollingVwap: over the last n bars, sums with the drift guard of rolling-sum.ts. Lookback n - 1;
 //    a NaN input makes the outputs whose window holds it NaN.
 // Both are NaN while the volume summed so far is 0 (no trade, no price).
-import { checkPeriod, commonLength, outArray } from './params.js';
-import type { Bar, HighLowCloseVolume } from './bar.js';
+import { checkPeriod, checkSameLength, outArray } from './params.js';
+import { ScratchBar, type Bar, type HighLowCloseVolume } from './bar.js';
 import { RollingSum } from './rolling-sum.js';
 
 export function vwapLookback(): number {
@@ -74,24 +74,35 @@ export class RollingVwapStream {
   }
 }
 
-function runBars(bars: HighLowCloseVolume, stream: { update(bar: Bar): number }, out?: Float64Array): Float64Array {
-  const len = commonLength({ high: bars.high, low: bars.low, close: bars.close, volume: bars.volume });
-  const o = outArray(out, len);
-  const bar: Bar = { high: 0, low: 0, close: 0, volume: 0 };
-  for (let i = 0; i < len; i++) {
-    bar.high = bars.high[i];
-    bar.low = bars.low[i];
-    bar.close = bars.close[i];
-    bar.volume = bars.volume[i];
-    o[i] = stream.update(bar);
+// Separate loops (no shared helper taking the stream) keep each call site monomorphic.
+export function vwap(bars: HighLowCloseVolume, out?: Float64Array): Float64Array {
+  const { high, low, close, volume } = bars;
+  checkSameLength({ high, low, close, volume });
+  const o = outArray(out, close.length);
+  const s = new VwapStream();
+  const bar = new ScratchBar();
+  for (let i = 0; i < close.length; i++) {
+    bar.high = high[i];
+    bar.low = low[i];
+    bar.close = close[i];
+    bar.volume = volume[i];
+    o[i] = s.update(bar);
   }
   return o;
 }
 
-export function vwap(bars: HighLowCloseVolume, out?: Float64Array): Float64Array {
-  return runBars(bars, new VwapStream(), out);
-}
-
 export function rollingVwap(bars: HighLowCloseVolume, n: number, out?: Float64Array): Float64Array {
-  return runBars(bars, new RollingVwapStream(n), out);
+  const { high, low, close, volume } = bars;
+  checkSameLength({ high, low, close, volume });
+  const o = outArray(out, close.length);
+  const s = new RollingVwapStream(n);
+  const bar = new ScratchBar();
+  for (let i = 0; i < close.length; i++) {
+    bar.high = high[i];
+    bar.low = low[i];
+    bar.close = close[i];
+    bar.volume = volume[i];
+    o[i] = s.update(bar);
+  }
+  return o;
 }
