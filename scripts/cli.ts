@@ -6,6 +6,8 @@ import { loadCliConfig } from './cli-config.js';
 import { dataCommand } from './commands/data.js';
 import { backtestCommand } from './commands/backtest.js';
 import { featuresCommand } from './commands/features.js';
+import { compareCommand } from './commands/compare.js';
+import { reportCommand } from './commands/report.js';
 
 export async function main(argv: string[]): Promise<void> {
   const cli = yargs(argv)
@@ -15,6 +17,8 @@ export async function main(argv: string[]): Promise<void> {
     .command(dataCommand)
     .command(backtestCommand as CommandModule)
     .command(featuresCommand as CommandModule)
+    .command(compareCommand as CommandModule)
+    .command(reportCommand as CommandModule)
     .demandCommand(1, 'name a command; see --help')
     .strict()
     .recommendCommands()

@@ -1,0 +1,133 @@
+// Several runs side by side: one table row per run x policy, and compare.html with the equity of
+// each run's best (or a named) policy on one time axis.
+import { existsSync } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
+import { ConfigError } from '../../data/errors.js';
+import { RUN_FILES, type PolicyMetrics, type Run } from '../run-dir.js';
+import { columnsFor, type MetricColumn } from './columns.js';
+import { escapeHtml, isoShort, renderTable, type TableSpec } from './html.js';
+import { chartSlot, renderPage, type PageData, type Section } from './page.js';
+import { bestPolicy, metricCells } from './render-report.js';
+import { alignSeries, BUY_AND_HOLD, drawdown, keepIndices, normalise, type LineChartSpec, type LineSeries } from './series.js';
+
+export interface LabelledRun {
+  /** How tables and legends name the run: the folder's name, or its path where names repeat. */
+  label: string;
+  run: Run;
+}
+
+export interface CompareEntry {
+  run: string;
+  dir: string;
+  policy: string;
+  /** The run's best policy (named in metrics.json, else the highest Sharpe). */
+  best: boolean;
+  metrics: PolicyMetrics;
+}
+
+export function runLabels(dirs: string[]): string[] {
+  const names = dirs.map((d) => basename(d.replace(/[\\/]+$/, '')) || d);
+  return names.map((n, i) => (names.indexOf(n) !== names.lastIndexOf(n) ? dirs[i] : n));
+}
+
+/** Rows in run order, policies in file order; with `policy`, only that policy (every run must have it). */
+export function compareEntries(runs: LabelledRun[], policy?: string): CompareEntry[] {
+  const out: CompareEntry[] = [];
+  for (const { label, run } of runs) {
+    const policies = run.metrics.policies;
+    const best = bestPolicy(policies, run.metrics.best);
+    if (policy !== undefined && !(policy in policies)) {
+      throw new ConfigError('policy', `${join(run.dir, RUN_FILES.metrics)} has no policy "${policy}"; it has: ${Object.keys(policies).join(', ') || '(none)'}`);
+    }
+    for (const name of policy !== undefined ? [policy] : Object.keys(policies)) {
+      out.push({ run: label, dir: run.dir, policy: name, best: name === best, metrics: policies[name] });
+    }
+  }
+  return out;
+}
+
+export function compareTable(entries: CompareEntry[], sortedBy?: MetricColumn, order?: 'asc' | 'desc'): TableSpec {
+  const cols = columnsFor(entries.map((e) => e.metrics));
+  const desc = order ? order === 'desc' : sortedBy?.higherIsBetter;
+  const table: TableSpec = {
+    id: 'compare-table',
+    header: [{ text: 'run' }, { text: 'policy' }, ...cols.map((c) => ({
+      text: c.label, numeric: true, title: c.higherIsBetter ? 'higher is better' : 'lower is better',
+      sorted: c.key === sortedBy?.key ? (desc ? 'descending' as const : 'ascending' as const) : undefined,
+    }))],
+    rows: entries.map((e) => ({ cells: [e.run, { text: e.policy, className: 'policy' }, ...metricCells(e.metrics, cols)], className: e.best ? 'best' : undefined })),
+  };
+  if (sortedBy) table.caption = `Sorted by ${sortedBy.label}, ${desc ? 'highest' : 'lowest'} first. Click a header to sort.`;
+  return table;
+}
+
+/** Equity (normalised) and drawdown of each run's chosen policy, with buy-and-hold once per market. */
+export function compareCharts(runs: LabelledRun[], policy: string | undefined, maxPoints: number): { equity: LineChartSpec; drawdown: LineChartSpec; skipped: string[] } | undefined {
+  const lines: { label: string; x: number[]; eq: number[]; dashed?: boolean; bold?: boolean }[] = [];
+  const skipped: string[] = [];
+  const markets = new Map<string, { label: string; x: number[]; eq: number[] }>();
+  for (const { label, run } of runs) {
+    const name = policy ?? bestPolicy(run.metrics.policies, run.metrics.best);
+    const c = run.curves;
+    if (!c || !name || !c.policies[name] || c.ts.length === 0) {
+      skipped.push(label);
+      continue;
+    }
+    lines.push({ label: `${label} · ${name}`, x: c.ts, eq: normalise(c.policies[name].equity) });
+    const d = run.metrics.data;
+    const key = `${d.exchange}|${d.symbol}|${d.timeframe}|${c.ts[0]}|${c.ts[c.ts.length - 1]}`;
+    if (!markets.has(key)) markets.set(key, { label: `${d.symbol} ${d.timeframe}`, x: c.ts, eq: normalise(c.close) });
+  }
+  if (!lines.length) return undefined;
+  const holds = [...markets.values()].map((m) => ({ ...m, label: markets.size === 1 ? BUY_AND_HOLD : `${BUY_AND_HOLD} ${m.label}`, dashed: true }));
+  const all = [...holds, ...lines];
+  const eqAligned = alignSeries(all.map((l) => ({ x: l.x, y: l.eq })));
+  const ddAligned = alignSeries(all.map((l) => ({ x: l.x, y: drawdown(l.eq) })));
+  const keep = keepIndices(eqAligned.x.length, maxPoints);
+  const x = keep.map((i) => eqAligned.x[i]);
+  const series = (ys: (number | null)[][]): LineSeries[] => all.map((l, j) => ({ label: l.label, values: keep.map((i) => ys[j][i]), dashed: l.dashed }));
+  return {
+    equity: { title: 'Equity (normalised to 1)', x, time: true, yLabel: 'equity', yFormat: 'ratio', series: series(eqAligned.ys) },
+    drawdown: { title: 'Drawdown', x, time: true, yLabel: 'drawdown', yFormat: 'pct', series: series(ddAligned.ys) },
+    skipped,
+  };
+}
+
+export interface ComparePageOptions {
+  policy?: string;
+  sortedBy?: MetricColumn;
+  order?: 'asc' | 'desc';
+  maxPoints?: number;
+  generatedAt?: Date;
+  /** Folder the page is written to: runs with a report.html get a relative link. */
+  pageDir?: string;
+}
+
+/** compare.html; `entries` in the order the table should start in. */
+export function renderComparePage(runs: LabelledRun[], entries: CompareEntry[], opts: ComparePageOptions = {}): string {
+  const data: PageData = { charts: {} };
+  const sections: Section[] = [];
+  const charts = compareCharts(runs, opts.policy, opts.maxPoints ?? 5000);
+  const what = opts.policy !== undefined ? `policy ${escapeHtml(opts.policy)} of each run` : 'the best policy of each run';
+  if (charts) {
+    data.charts.equity = { options: [charts.equity], sync: 'time' };
+    data.charts.drawdown = { options: [charts.drawdown], sync: 'time' };
+    const skipped = charts.skipped.length ? ` Not drawn (no ${RUN_FILES.curves} or no curve of that policy): ${charts.skipped.map(escapeHtml).join(', ')}.` : '';
+    sections.push({ id: 'equity', title: 'Equity', html: `<p class="note">Equity of ${what}, divided by its first value.${skipped}</p>${chartSlot('equity', 380)}` });
+    sections.push({ id: 'drawdown', title: 'Drawdown', html: chartSlot('drawdown', 240) });
+  } else {
+    sections.push({ id: 'equity', title: 'Equity', html: `<p class="note">None of these runs has ${RUN_FILES.curves} with ${what}: no curves to draw.</p>` });
+  }
+  sections.push({ id: 'metrics', title: 'Metrics', html: renderTable(compareTable(entries, opts.sortedBy, opts.order)) });
+  const runRows: TableSpec['rows'] = runs.map(({ label, run }) => {
+    const m = run.metrics;
+    const report = join(run.dir, RUN_FILES.report);
+    const href = opts.pageDir !== undefined && existsSync(report) ? relative(opts.pageDir, report).split(sep).map(encodeURIComponent).join('/') : undefined;
+    const link = href ? { text: RUN_FILES.report, href } : '-';
+    return { cells: [label, m.name, `${m.data.exchange} ${m.data.symbol} ${m.data.timeframe}`, `${isoShort(m.split.from)} .. ${isoShort(m.split.to)}`, { text: String(m.seed), sort: m.seed }, isoShort(m.createdAt), link] };
+  });
+  const runsTable = renderTable({ id: 'runs-table', header: ['run', 'name', 'data', 'test split', 'seed', 'started', 'report'].map((text) => ({ text, numeric: text === 'seed' })), rows: runRows });
+  sections.push({ id: 'runs', title: 'Runs', html: runsTable });
+  const subtitle = `${runs.length} runs, ${entries.length} rows; chart: ${what}`;
+  return renderPage({ title: `Compare ${runs.length} runs`, subtitle, sections, data, generatedAt: opts.generatedAt ?? new Date() });
+}

@@ -1,0 +1,282 @@
+// The files of one run folder (runs/<name>-<utc stamp>/) that reports and `tradegym compare` read:
+// metrics.json, curves.json, config.yaml and log.jsonl. Writes are atomic (temp file + rename) so a
+// report regenerated while a run is still writing never sees half a file.
+// JSON has no NaN: non-finite numbers are written as null and read back as NaN.
+import { appendFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { z } from 'zod';
+import { DataError } from '../data/errors.js';
+import type { TradingMetrics } from '../envs/metrics.js';
+
+export const RUN_FILES = {
+  metrics: 'metrics.json',
+  curves: 'curves.json',
+  config: 'config.yaml',
+  log: 'log.jsonl',
+  report: 'report.html',
+} as const;
+
+/** Classification scores of an ML baseline on the same split (labels of agents/baselines). */
+export interface MlMetrics {
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  auc: number;
+}
+
+export type PolicyMetrics = TradingMetrics & { ml?: MlMetrics };
+
+export interface WalkForwardFold {
+  fold: number;
+  /** ISO times bounding the fold's test window. */
+  from: string;
+  to: string;
+  policies: Record<string, PolicyMetrics>;
+}
+
+export interface RunMetrics {
+  name: string;
+  /** ISO time the run started. */
+  createdAt: string;
+  seed: number;
+  data: { exchange: string; symbol: string; timeframe: string };
+  /** ISO times bounding the split the policies were scored on (the test split). */
+  split: { from: string; to: string };
+  policies: Record<string, PolicyMetrics>;
+  /** Name of the policy the run picked (on validation), if any. */
+  best?: string;
+  walkForward?: WalkForwardFold[];
+}
+
+/** Per-bar series of the scored split; every array has the length of `ts`. */
+export interface RunCurves {
+  /** Bar open time, ms UTC. */
+  ts: number[];
+  close: number[];
+  policies: Record<string, { equity: number[]; position: number[] }>;
+}
+
+/** One training progress record, e.g. { step: 2048, 'charts/episodic_return': 0.01, 'losses/value_loss': 0.3 }. */
+export type LogRecord = Record<string, unknown>;
+
+/** What writers may pass: typed arrays are welcome in curves. */
+export interface RunCurvesInput {
+  ts: ArrayLike<number>;
+  close: ArrayLike<number>;
+  policies: Record<string, { equity: ArrayLike<number>; position: ArrayLike<number> }>;
+}
+
+export interface RunFilesInput {
+  metrics?: RunMetrics;
+  curves?: RunCurvesInput;
+  /** The resolved config, as YAML text. */
+  config?: string;
+  /** Replaces log.jsonl; use appendLog to stream records during training. */
+  log?: LogRecord[];
+}
+
+export interface Run {
+  /** The folder as given. */
+  dir: string;
+  metrics: RunMetrics;
+  curves?: RunCurves;
+  config?: string;
+  log?: LogRecord[];
+}
+
+// ---------------------------------------------------------------------------------------- write
+
+async function writeAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  await writeFile(tmp, text);
+  await rename(tmp, path);
+}
+
+const plain = (a: ArrayLike<number>): number[] => Array.from(a);
+
+/** Writes the given files into `dir` (created if missing), each atomically. */
+export async function writeRunFiles(dir: string, files: RunFilesInput): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const jobs: Promise<void>[] = [];
+  if (files.metrics) jobs.push(writeAtomic(join(dir, RUN_FILES.metrics), `${JSON.stringify(files.metrics, null, 2)}\n`));
+  if (files.curves) {
+    const c = files.curves;
+    const policies = Object.fromEntries(Object.entries(c.policies).map(([k, p]) => [k, { equity: plain(p.equity), position: plain(p.position) }]));
+    const curves: RunCurves = { ts: plain(c.ts), close: plain(c.close), policies };
+    checkCurves(curves, join(dir, RUN_FILES.curves));
+    jobs.push(writeAtomic(join(dir, RUN_FILES.curves), JSON.stringify(curves)));
+  }
+  if (files.config !== undefined) jobs.push(writeAtomic(join(dir, RUN_FILES.config), files.config.endsWith('\n') ? files.config : `${files.config}\n`));
+  if (files.log) jobs.push(writeAtomic(join(dir, RUN_FILES.log), files.log.map((r) => `${JSON.stringify(r)}\n`).join('')));
+  await Promise.all(jobs);
+}
+
+/** Appends one record to log.jsonl (one write of one line, so readers see whole lines). */
+export async function appendLog(dir: string, record: LogRecord): Promise<void> {
+  await appendFile(join(dir, RUN_FILES.log), `${JSON.stringify(record)}\n`);
+}
+
+/** `<name>-<YYYYMMDDTHHMMSSZ>`, the folder name of a run started at `now`. */
+export function runDirName(name: string, now: Date = new Date()): string {
+  return `${name}-${now.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;
+}
+
+/** Creates runs/<name>-<stamp>/ under `root`; a second run in the same second gets a -2, -3 ... suffix. */
+export async function createRunDir(root: string, name: string, now: Date = new Date()): Promise<string> {
+  await mkdir(root, { recursive: true });
+  const base = join(root, runDirName(name, now));
+  for (let i = 1; ; i++) {
+    const dir = i === 1 ? base : `${base}-${i}`;
+    try {
+      await mkdir(dir);
+      return dir;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+}
+
+// ----------------------------------------------------------------------------------------- read
+
+const num = z.number().nullable().transform((v) => v ?? NaN);
+const MlSchema = z.object({ accuracy: num, precision: num, recall: num, f1: num, auc: num });
+const PolicyMetricsSchema = z.object({
+  totalReturn: num,
+  cagr: num,
+  sharpe: num,
+  sortino: num,
+  calmar: num,
+  maxDrawdown: num,
+  winRate: num,
+  turnover: num,
+  exposure: num,
+  fees: num,
+  trades: num,
+  steps: num,
+  ml: MlSchema.optional(),
+});
+const PoliciesSchema = z.record(z.string(), PolicyMetricsSchema);
+const RunMetricsSchema = z.object({
+  name: z.string(),
+  createdAt: z.string(),
+  seed: z.number(),
+  data: z.object({ exchange: z.string(), symbol: z.string(), timeframe: z.string() }),
+  split: z.object({ from: z.string(), to: z.string() }),
+  policies: PoliciesSchema,
+  best: z.string().optional(),
+  walkForward: z.array(z.object({ fold: z.number(), from: z.string(), to: z.string(), policies: PoliciesSchema })).optional(),
+});
+function parseJsonText(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new DataError(`not valid JSON: ${(err as Error).message}`, { file });
+  }
+}
+
+// curves.json holds millions of numbers: checked by hand, a schema library is ~10x slower here.
+function numbers(v: unknown, file: string, field: string, nullable: boolean): number[] {
+  if (!Array.isArray(v)) throw new DataError('must be an array of numbers', { file, column: field });
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (typeof x === 'number') continue;
+    if (x === null && nullable) {
+      v[i] = NaN;
+      continue;
+    }
+    throw new DataError(`item ${i} is ${JSON.stringify(x)}, not a number`, { file, column: field });
+  }
+  return v as number[];
+}
+
+function parseCurves(text: string, file: string): RunCurves {
+  const raw = parseJsonText(text, file);
+  const obj = (v: unknown, field: string): Record<string, unknown> => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new DataError('must be an object', { file, column: field });
+    return v as Record<string, unknown>;
+  };
+  const root = obj(raw, 'curves');
+  const policies: RunCurves['policies'] = {};
+  for (const [name, p] of Object.entries(obj(root.policies, 'policies'))) {
+    const pol = obj(p, `policies.${name}`);
+    policies[name] = { equity: numbers(pol.equity, file, `policies.${name}.equity`, true), position: numbers(pol.position, file, `policies.${name}.position`, true) };
+  }
+  return { ts: numbers(root.ts, file, 'ts', false), close: numbers(root.close, file, 'close', true), policies };
+}
+
+function parseJson<S extends z.ZodType>(schema: S, text: string, file: string): z.infer<S> {
+  const r = schema.safeParse(parseJsonText(text, file));
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  throw new DataError(issue.message, { file, column: issue.path.length ? issue.path.join('.') : undefined });
+}
+
+function checkCurves(c: RunCurves, file: string): void {
+  const n = c.ts.length;
+  if (c.close.length !== n) throw new DataError(`close has ${c.close.length} values, ts has ${n}`, { file, column: 'close' });
+  for (const [name, p] of Object.entries(c.policies)) {
+    if (p.equity.length !== n) throw new DataError(`equity has ${p.equity.length} values, ts has ${n}`, { file, column: `policies.${name}.equity` });
+    if (p.position.length !== n) throw new DataError(`position has ${p.position.length} values, ts has ${n}`, { file, column: `policies.${name}.position` });
+  }
+}
+
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new DataError(`cannot read: ${(err as Error).message}`, { file: path });
+  }
+}
+
+/** Parses log.jsonl; a torn last line (a run killed mid-write) is dropped, any other bad line is an error. */
+export function parseLog(text: string, file: string): LogRecord[] {
+  const lines = text.split('\n');
+  const out: LogRecord[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (!line) continue;
+    let rec: unknown;
+    try {
+      rec = JSON.parse(line);
+    } catch (err) {
+      if (lines.slice(i + 1).every((l) => !l.trim())) break;
+      throw new DataError(`not valid JSON: ${(err as Error).message}`, { file, row: i + 1 });
+    }
+    if (typeof rec !== 'object' || rec === null || Array.isArray(rec)) throw new DataError('each line must be a JSON object', { file, row: i + 1 });
+    out.push(rec as LogRecord);
+  }
+  return out;
+}
+
+/** Reads a run folder: metrics.json is required, curves.json, config.yaml and log.jsonl are optional. */
+export async function readRun(dir: string): Promise<Run> {
+  let isDir = false;
+  try {
+    isDir = (await stat(dir)).isDirectory();
+  } catch {
+    throw new DataError('no such run folder', { file: dir });
+  }
+  if (!isDir) throw new DataError('not a folder (expected a run folder with metrics.json)', { file: dir });
+  const metricsPath = join(dir, RUN_FILES.metrics);
+  const metricsText = await readOptional(metricsPath);
+  if (metricsText === undefined) throw new DataError(`missing ${RUN_FILES.metrics}; is ${basename(dir)} a finished run folder?`, { file: metricsPath });
+  const metrics: RunMetrics = parseJson(RunMetricsSchema, metricsText, metricsPath);
+  if (metrics.best !== undefined && !(metrics.best in metrics.policies)) {
+    throw new DataError(`best is "${metrics.best}", not one of the policies (${Object.keys(metrics.policies).join(', ')})`, { file: metricsPath, column: 'best' });
+  }
+  const run: Run = { dir, metrics };
+  const curvesPath = join(dir, RUN_FILES.curves);
+  const curvesText = await readOptional(curvesPath);
+  if (curvesText !== undefined) {
+    const curves = parseCurves(curvesText, curvesPath);
+    checkCurves(curves, curvesPath);
+    run.curves = curves;
+  }
+  run.config = await readOptional(join(dir, RUN_FILES.config));
+  const logPath = join(dir, RUN_FILES.log);
+  const logText = await readOptional(logPath);
+  if (logText !== undefined) run.log = parseLog(logText, logPath);
+  return run;
+}
