@@ -5,8 +5,9 @@ import { parquetBench } from './parquet.bench.js';
 import { fetchBench } from './fetch.bench.js';
 import { envsBench, bookEnvBench } from './envs.bench.js';
 import { indicatorsBench } from './indicators.bench.js';
+import { baselinesBench } from './baselines.bench.js';
 
-const ALL: Benchmark[] = [parquetBench, fetchBench, envsBench, bookEnvBench, indicatorsBench];
+const ALL: Benchmark[] = [parquetBench, fetchBench, envsBench, bookEnvBench, indicatorsBench, baselinesBench];
 
 const wanted = process.argv.slice(2);
 const chosen = wanted.length ? ALL.filter((b) => wanted.includes(b.name)) : ALL;
