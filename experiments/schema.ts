@@ -76,6 +76,8 @@ export const BaselinesSchema = z.strictObject({
   rsi: z.strictObject({ period: z.number().int().positive().default(14), lower: z.number().default(30), upper: z.number().default(70) }).default({ period: 14, lower: 30, upper: 70 }),
   randomForest: z.strictObject({ trees: z.number().int().positive().default(100), maxDepth: z.number().int().positive().default(8), minLeaf: z.number().int().positive().default(20), maxSamples: fraction().default(1) }).default({ trees: 100, maxDepth: 8, minLeaf: 20, maxSamples: 1 }),
   logisticRegression: z.strictObject({ l2: z.number().min(0).default(1) }).default({ l2: 1 }),
+  /** Walk-forward folds over the test split: models refit on all rows before each fold. */
+  walkForwardFolds: z.number().int().min(0).max(20).default(3),
 });
 
 export const ExperimentSchema = z.strictObject({

@@ -1,4 +1,4 @@
-// `--config file.yaml`: defaults for any CLI flag, validated so a typo names the field.
+// `--defaults file.yaml`: defaults for the data flags, validated so a typo names the field.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';

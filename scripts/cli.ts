@@ -8,17 +8,19 @@ import { backtestCommand } from './commands/backtest.js';
 import { featuresCommand } from './commands/features.js';
 import { compareCommand } from './commands/compare.js';
 import { reportCommand } from './commands/report.js';
+import { baselineCommand } from './commands/baseline.js';
 
 export async function main(argv: string[]): Promise<void> {
   const cli = yargs(argv)
     .scriptName('tradegym')
     .usage('$0 <command> [options]')
-    .config('config', 'YAML file with defaults for any flag (store, exchange, exchange-url, ...)', (path) => loadCliConfig(path))
+    .config('defaults', 'YAML file with defaults for the data flags (store, exchange, exchange-url, ...)', (path) => loadCliConfig(path))
     .command(dataCommand)
     .command(backtestCommand as CommandModule)
     .command(featuresCommand as CommandModule)
     .command(compareCommand as CommandModule)
     .command(reportCommand as CommandModule)
+    .command(baselineCommand as CommandModule)
     .demandCommand(1, 'name a command; see --help')
     .strict()
     .recommendCommands()
@@ -37,7 +39,7 @@ export async function main(argv: string[]): Promise<void> {
 try {
   await main(hideBin(process.argv));
 } catch (err) {
-  if (err instanceof TradegymError) {
+  if (err instanceof TradegymError || (err instanceof Error && err.name === 'YError')) {
     console.error(`error: ${err.message}`);
     process.exit(2);
   }

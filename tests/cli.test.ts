@@ -80,10 +80,10 @@ describe('clear errors', () => {
     expect(r.err).toMatch(/symbol: unknown symbol "BTC\/EUR" on binance; BTC markets there: BTC\/USDT/);
   });
 
-  it('validates the config file and names the field', async () => {
+  it('validates the defaults file and names the field', async () => {
     const cfg = join(dir, 'bad.yaml');
     writeFileSync(cfg, 'store: ./x\nexchangeUrl: http://127.0.0.1:1\nstroe: oops\n');
-    const r = await cli('--config', cfg, 'data', 'ls');
+    const r = await cli('--defaults', cfg, 'data', 'ls');
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/stroe/);
     expect(r.err).toMatch(/allowed fields: store, exchange, exchange-url/);
@@ -98,13 +98,13 @@ describe('data commands end to end', () => {
     expect(r.out).toMatch(/samples\s+books\s+binance\s+BTC\/USDT\s+depth=20/);
   });
 
-  it('fetch through the config file, then a second fetch resumes', async () => {
+  it('fetch through the defaults file, then a second fetch resumes', async () => {
     const cfg = join(dir, 'ok.yaml');
     writeFileSync(cfg, `exchange-url: ${sim.url}\nstore: ${join(dir, 'cfgstore')}\n`);
-    const a = await cli('--config', cfg, 'data', 'fetch', '--symbol', 'BTC/USDT', '--timeframe', '1h', '--since', '2024-01-01', '--until', '2024-01-02');
+    const a = await cli('--defaults', cfg, 'data', 'fetch', '--symbol', 'BTC/USDT', '--timeframe', '1h', '--since', '2024-01-01', '--until', '2024-01-02');
     expect(a.code).toBe(0);
     expect(a.out).toMatch(/fetched 24 BTC\/USDT 1h candles/);
-    const b = await cli('--config', cfg, 'data', 'fetch', '--symbol', 'BTC/USDT', '--timeframe', '1h', '--since', '2024-01-01', '--until', '2024-01-03');
+    const b = await cli('--defaults', cfg, 'data', 'fetch', '--symbol', 'BTC/USDT', '--timeframe', '1h', '--since', '2024-01-01', '--until', '2024-01-03');
     expect(b.out).toMatch(/resumed after the last stored row: fetched 24 BTC\/USDT 1h candles/);
   });
 
@@ -135,5 +135,24 @@ describe('data commands end to end', () => {
       `${t0 + 2 * h},2024-01-01T02:00:00.000Z,1.9,1.9,1.9,1.9,0`,
       `${t0 + 3 * h},2024-01-01T03:00:00.000Z,1.9,2,1.8,2,1`,
     ]);
+  });
+});
+
+describe('tradegym baseline', () => {
+  it('scores every baseline next to buy-and-hold and writes a run folder with a report', async () => {
+    const cfg = join(dir, 'baselines.yaml');
+    const configs = fileURLToPath(new URL('../experiments/configs/', import.meta.url));
+    writeFileSync(cfg, `extends: ${join(configs, 'baselines.yaml')}\nname: smoke\nbaselines:\n  randomForest: { trees: 10, maxDepth: 4 }\n  walkForwardFolds: 2\n`);
+    const r = await cli('baseline', '--config', cfg, '--runs', join(dir, 'runs'));
+    expect(r.code).toBe(0);
+    for (const name of ['buy-and-hold', 'ma-cross', 'rsi', 'logistic-regression', 'random-forest']) expect(r.out).toMatch(new RegExp(`^${name}\\s`, 'm'));
+    expect(r.out).toMatch(/accuracy\s+precision\s+recall\s+F1\s+AUC/);
+    const runDir = /run folder: (.*)/.exec(r.out)![1];
+    const metrics = JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8'));
+    expect(Object.keys(metrics.policies)).toEqual(['buy-and-hold', 'ma-cross', 'rsi', 'logistic-regression', 'random-forest']);
+    expect(metrics.walkForward).toHaveLength(2);
+    expect(metrics.policies['random-forest'].ml.auc).toBeGreaterThan(0);
+    expect(readFileSync(join(runDir, 'report.html'), 'utf8')).toContain('random-forest');
+    expect(readFileSync(join(runDir, 'config.yaml'), 'utf8')).toMatch(/trees: 10/);
   });
 });

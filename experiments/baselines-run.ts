@@ -1,0 +1,132 @@
+// The classic baselines of an experiment, scored on the test split next to buy-and-hold:
+// MA-cross and RSI rules (on their own un-normalised indicator columns), logistic regression and
+// a random forest (on the experiment's features, fitted on rows before the scored window, with the
+// label horizon purged), each trading through the same execution model.
+import type { Policy } from '../agents/policy.js';
+import { runBacktest, type BacktestResult } from '../agents/backtest.js';
+import { buyAndHold } from '../agents/simple-policies.js';
+import { maCrossPolicy, rsiPolicy } from '../agents/baselines/rule-policies.js';
+import { directionLabels, forwardReturns, tripleBarrierLabels } from '../agents/baselines/labels.js';
+import { fitLogisticRegression } from '../agents/baselines/logistic-regression.js';
+import { fitRandomForest } from '../agents/baselines/random-forest/forest.js';
+import { signalPolicy } from '../agents/baselines/signal-policy.js';
+import { accuracy, binaryScores, rocAuc } from '../agents/baselines/classification-metrics.js';
+import { fitPipeline, transform } from '../data/features/pipeline.js';
+import { candleMarket } from '../envs/candle-market.js';
+import { CandleEnv } from '../envs/candle-env.js';
+import type { Range } from '../envs/splits.js';
+import type { MlMetrics, PolicyMetrics, WalkForwardFold } from './run-dir.js';
+import { envConfig, evalEnv, type Prepared } from './prepare.js';
+import type { ExperimentConfig } from './schema.js';
+
+type BaselinesConfig = NonNullable<ExperimentConfig['baselines']>;
+
+export interface ScoredPolicy {
+  name: string;
+  metrics: PolicyMetrics;
+  curve: BacktestResult;
+}
+
+/** Binary "up" labels (1 / 0; -1 = no label) and how many bars ahead each label looks. */
+export function binaryLabels(p: Prepared, label: BaselinesConfig['label']): { y: Int8Array; horizon: number } {
+  const c = p.candles;
+  if (label.kind === 'direction') return { y: directionLabels(c.close, 1), horizon: 1 };
+  if (label.kind === 'forward-return') {
+    const r = forwardReturns(c.close, label.horizon);
+    return { y: Int8Array.from(r, (v) => (Number.isNaN(v) ? -1 : v > label.threshold ? 1 : 0)), horizon: label.horizon };
+  }
+  const tb = tripleBarrierLabels(c, { horizon: label.horizon, upper: label.upper, lower: label.lower, volWindow: label.volWindow });
+  return { y: Int8Array.from(tb.label, (v, i) => (tb.end[i] < 0 ? -1 : v > 0 ? 1 : 0)), horizon: label.horizon };
+}
+
+/** Rows < `end` whose label is known before `end` (purged) and whose features are finite. */
+function trainingRows(p: Prepared, y: Int8Array, horizon: number, end: number): Int32Array {
+  const F = p.market.features.names.length;
+  const X = p.market.features.values;
+  const rows: number[] = [];
+  for (let i = p.market.firstValid; i + horizon < end; i++) {
+    if (y[i] < 0) continue;
+    let ok = true;
+    for (let j = 0; j < F; j++) if (!Number.isFinite(X[i * F + j])) ok = false;
+    if (ok) rows.push(i);
+  }
+  return Int32Array.from(rows);
+}
+
+function mlMetrics(proba: Float64Array, y: Int8Array, range: Range, threshold: number): MlMetrics {
+  const yt: number[] = [];
+  const yp: number[] = [];
+  const sc: number[] = [];
+  for (let i = range.from; i < range.to; i++) {
+    if (y[i] < 0 || Number.isNaN(proba[i])) continue;
+    yt.push(y[i]);
+    yp.push(proba[i] > threshold ? 1 : 0);
+    sc.push(proba[i]);
+  }
+  const s = binaryScores(yt, yp);
+  return { accuracy: accuracy(yt, yp), precision: s.precision, recall: s.recall, f1: s.f1, auc: rocAuc(yt, sc) };
+}
+
+function score(name: string, env: CandleEnv, policy: Policy, ml?: MlMetrics): ScoredPolicy {
+  const curve = runBacktest(env, policy);
+  return { name, metrics: { ...curve.metrics, ...(ml ? { ml } : {}) }, curve };
+}
+
+/** A rule's env: the same rows and execution, with the rule's own un-normalised columns. */
+function ruleEnv(p: Prepared, features: string[], range: Range): { env: CandleEnv; names: string[] } {
+  const pipe = fitPipeline(p.candles, { features, normalize: 'none', clip: 0 }, p.splits.train);
+  const market = candleMarket(p.candles, transform(pipe, p.candles));
+  return { env: new CandleEnv({ ...envConfig(p, range, false), market }), names: pipe.columns };
+}
+
+/** Scores every configured baseline (and buy-and-hold) on `range`, ML models fitted on rows before it. */
+export function scoreBaselines(p: Prepared, cfg: BaselinesConfig, range: Range): ScoredPolicy[] {
+  const out: ScoredPolicy[] = [];
+  const base = evalEnv(p, range);
+  out.push(score('buy-and-hold', base, buyAndHold(base.actionSpace)));
+  const longOnly = p.config.env.longOnly;
+  for (const model of cfg.models) {
+    if (model === 'ma-cross') {
+      const { fast, slow } = cfg.maCross;
+      const { env, names } = ruleEnv(p, [`sma:${fast}`, `sma:${slow}`], range);
+      out.push(score('ma-cross', env, maCrossPolicy(env.actionSpace, names, fast, slow, env.core.obsSize)));
+    } else if (model === 'rsi') {
+      const { period, lower, upper } = cfg.rsi;
+      const { env, names } = ruleEnv(p, [`rsi:${period}`], range);
+      out.push(score('rsi', env, rsiPolicy(env.actionSpace, names, period, lower, upper, env.core.obsSize)));
+    } else {
+      const { y, horizon } = binaryLabels(p, cfg.label);
+      const rows = trainingRows(p, y, horizon, range.from);
+      const X = p.market.features.values;
+      const F = p.market.features.names.length;
+      const fitted = model === 'logistic-regression'
+        ? fitLogisticRegression(X, F, y, { l2: cfg.logisticRegression.l2, rows })
+        : fitRandomForest(X, F, y, {
+          nTrees: cfg.randomForest.trees, maxDepth: cfg.randomForest.maxDepth, minSamplesLeaf: cfg.randomForest.minLeaf,
+          maxSamples: cfg.randomForest.maxSamples, seed: p.config.seed, rows,
+        });
+      const proba = fitted.predictProba(X);
+      const env = evalEnv(p, range);
+      const policy = signalPolicy(fitted, { threshold: cfg.threshold, longOnly, obsSize: env.core.obsSize });
+      out.push(score(model, env, policy, mlMetrics(proba, y, range, 0.5)));
+    }
+  }
+  return out;
+}
+
+/** Walk-forward over the test split: `folds` consecutive windows, models refit before each. */
+export function walkForwardBaselines(p: Prepared, cfg: BaselinesConfig, folds: number, extra?: (range: Range) => ScoredPolicy[]): WalkForwardFold[] {
+  const t = p.splits.test;
+  const size = Math.floor((t.to - t.from) / folds);
+  const out: WalkForwardFold[] = [];
+  for (let k = 0; k < folds; k++) {
+    const range = { from: t.from + k * size, to: k === folds - 1 ? t.to : t.from + (k + 1) * size };
+    if (range.to - range.from < 3) continue;
+    const scored = [...scoreBaselines(p, cfg, range), ...(extra ? extra(range) : [])];
+    out.push({
+      fold: k, from: new Date(p.candles.ts[range.from]).toISOString(), to: new Date(p.candles.ts[range.to - 1]).toISOString(),
+      policies: Object.fromEntries(scored.map((s) => [s.name, s.metrics])),
+    });
+  }
+  return out;
+}
