@@ -34,6 +34,8 @@ export const FeaturesSchema = z.strictObject({
   normalize: z.enum(['zscore', 'robust', 'none']).default('zscore'),
   /** Clip normalised values to +-clip (0 = off). */
   clip: z.number().min(0).default(5),
+  /** Bars with missing values: treat as no-trade bars at the last close, or fail. */
+  missing: z.enum(['ffill', 'error']).default('ffill'),
 });
 
 const ExecutionSchema = z.strictObject(
@@ -87,7 +89,7 @@ export const ExperimentSchema = z.strictObject({
   seed: z.number().int().default(0),
   data: DataSchema,
   splits: SplitsSchema.default({ train: 0.7, valid: 0.15 }),
-  features: FeaturesSchema.default({ features: ['logret:16'], normalize: 'zscore', clip: 5 }),
+  features: FeaturesSchema.default({ features: ['logret:16'], normalize: 'zscore', clip: 5, missing: 'ffill' }),
   env: EnvSchema.default({ actions: 'discrete', longOnly: false, reward: { kind: 'log-return' }, execution: {}, augment: [], initialCash: 10_000 }),
   baselines: BaselinesSchema.optional(),
 });

@@ -78,3 +78,17 @@ describe('feature pipeline', () => {
     expect(() => computeFeatures({} as Candles, ['rsi:-3'])).toThrow(/"rsi:-3": parameter 1 must be a positive number/);
   });
 });
+
+describe('missing values', () => {
+  it('a NaN bar is a no-trade bar at the last close (ffill), or an error naming the row', async () => {
+    const c = copy(await sample());
+    c.close[500] = NaN; c.high[500] = NaN; c.low[500] = NaN;
+    const ff = computeFeatures(c, ['ema:12', 'rsi:14']);
+    expect(Number.isFinite(ff.values[600 * 2])).toBe(true); // EMA recovered: not poisoned for good
+    const filled = copy(c);
+    filled.close[500] = filled.high[500] = filled.low[500] = c.close[499];
+    filled.volume[500] = 0;
+    expect(Array.from(ff.values)).toEqual(Array.from(computeFeatures(filled, ['ema:12', 'rsi:14']).values));
+    expect(() => computeFeatures(c, ['ema:12'], false, 'error')).toThrow(/row 500.*missing value/);
+  });
+});

@@ -1,7 +1,7 @@
 // The feature pipeline: specs -> columns -> normalisation fitted on the training rows only ->
 // Float32Array [T, F]. The same fitted pipeline (serialised into checkpoints) rebuilds the rows
 // live, bar by bar, through FeatureStream; both paths run the identical per-bar code.
-import { ConfigError } from '../errors.js';
+import { ConfigError, DataError } from '../errors.js';
 import type { Candles } from '../types.js';
 import type { Bar } from './indicators/index.js';
 import { defineFeature, type FeatureDef, type FeatureState } from './feature-catalog.js';
@@ -13,6 +13,12 @@ export interface PipelineConfig {
   normalize: 'zscore' | 'robust' | 'none';
   /** Normalised values are clipped to [-clip, clip] (outliers); 0 = no clipping. */
   clip: number;
+  /**
+   * A bar with a missing (NaN) price or volume, e.g. a gap marked by `data check --gaps mark`:
+   * 'ffill' treats it as a bar with no trades at the last close (as `--gaps ffill` would);
+   * 'error' throws. Without this one NaN would poison recursive indicators (EMA, RSI) for good.
+   */
+  missing?: 'ffill' | 'error';
 }
 
 export const DEFAULT_PIPELINE: PipelineConfig = { features: ['logret:16'], normalize: 'zscore', clip: 5 };
@@ -51,14 +57,27 @@ class FeatureRow {
     });
     this.values = new Float64Array(o);
   }
-  update(bar: Bar): Float64Array {
-    for (let j = 0; j < this.states.length; j++) this.states[j].update(bar, this.values, this.offsets[j]);
+  private lastClose = NaN;
+  private readonly filled: Bar = { high: 0, low: 0, close: 0, volume: 0 };
+  update(bar: Bar, missing: 'ffill' | 'error' = 'ffill'): Float64Array {
+    let b = bar;
+    if (!(Number.isFinite(bar.close) && Number.isFinite(bar.high) && Number.isFinite(bar.low) && Number.isFinite(bar.volume))) {
+      if (missing === 'error') throw new DataError(`bar has a missing value (high ${bar.high}, low ${bar.low}, close ${bar.close}, volume ${bar.volume})`);
+      const c = this.lastClose;
+      this.filled.high = c;
+      this.filled.low = c;
+      this.filled.close = c;
+      this.filled.volume = 0;
+      b = this.filled;
+    }
+    this.lastClose = b.close;
+    for (let j = 0; j < this.states.length; j++) this.states[j].update(b, this.values, this.offsets[j]);
     return this.values;
   }
 }
 
 /** Indicator columns before normalisation, row-major [T, F] (raw: indicator values, e.g. for inspection). */
-export function computeFeatures(c: Candles, features: string[], raw = false): { values: Float64Array; columns: string[] } {
+export function computeFeatures(c: Candles, features: string[], raw = false, missing: 'ffill' | 'error' = 'ffill'): { values: Float64Array; columns: string[] } {
   const ds = defs({ ...DEFAULT_PIPELINE, features });
   const row = new FeatureRow(ds, raw);
   const F = row.values.length;
@@ -70,7 +89,12 @@ export function computeFeatures(c: Candles, features: string[], raw = false): { 
     bar.low = c.low[t];
     bar.close = c.close[t];
     bar.volume = c.volume[t];
-    values.set(row.update(bar), t * F);
+    try {
+      values.set(row.update(bar, missing), t * F);
+    } catch (err) {
+      if (err instanceof DataError) throw new DataError(err.message, { row: t });
+      throw err;
+    }
   }
   return { values, columns: columnsOf(ds, raw) };
 }
@@ -87,7 +111,7 @@ function quantile(sorted: Float64Array, q: number): number {
  * validation or test rows. Warm-up rows (NaN) are skipped.
  */
 export function fitPipeline(c: Candles, config: PipelineConfig, train: { from: number; to: number }): FittedPipeline {
-  const { values, columns } = computeFeatures(c, config.features);
+  const { values, columns } = computeFeatures(c, config.features, false, config.missing);
   const F = columns.length;
   const center: number[] = [];
   const scale: number[] = [];
@@ -156,7 +180,7 @@ export class FeatureStream {
     this.current = new Float32Array(pipeline.columns.length);
   }
   update(bar: Bar): Float32Array {
-    normalizeInto(this.pipeline, this.row.update(bar), this.current, 0);
+    normalizeInto(this.pipeline, this.row.update(bar, this.pipeline.config.missing), this.current, 0);
     return this.current;
   }
 }
