@@ -51,8 +51,9 @@ export function makeRng(seed: number | string): Rng {
 }
 
 export function restoreRng(state: object): Rng {
-  const st = state as { seed: string; spare: number; gen: object };
+  const st = state as { seed: string; spare: number | null; gen: object };
   const rng = new SeededRng(seedrandom.xor4096('', { state: st.gen as seedrandom.State.Xor4096 }), st.seed);
-  (rng as unknown as { spare: number }).spare = st.spare;
+  // JSON turns the NaN 'no cached draw' marker into null.
+  (rng as unknown as { spare: number }).spare = typeof st.spare === 'number' ? st.spare : NaN;
   return rng;
 }

@@ -7,8 +7,9 @@ import { envsBench, bookEnvBench } from './envs.bench.js';
 import { indicatorsBench } from './indicators.bench.js';
 import { baselinesBench } from './baselines.bench.js';
 import { pipelineBench } from './pipeline.bench.js';
+import { ppoBench } from './ppo.bench.js';
 
-const ALL: Benchmark[] = [parquetBench, fetchBench, envsBench, bookEnvBench, indicatorsBench, pipelineBench, baselinesBench];
+const ALL: Benchmark[] = [parquetBench, fetchBench, envsBench, bookEnvBench, indicatorsBench, pipelineBench, baselinesBench, ppoBench];
 
 const wanted = process.argv.slice(2);
 const chosen = wanted.length ? ALL.filter((b) => wanted.includes(b.name)) : ALL;
