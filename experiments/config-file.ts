@@ -50,17 +50,23 @@ export function validateConfig<S extends z.ZodType>(schema: S, raw: unknown, sou
   throw new ConfigError(source, lines.join('; '));
 }
 
+/** The fields of an object schema, or of every option of a union (e.g. the agent algorithms). */
+function shapeOf(s: unknown): Record<string, unknown> | undefined {
+  const u = unwrap(s) as { shape?: Record<string, unknown>; options?: unknown[] } | undefined;
+  if (u?.shape) return u.shape;
+  if (Array.isArray(u?.options)) return Object.assign({}, ...u.options.map((o) => shapeOf(o) ?? {}));
+  return undefined;
+}
+
 /** The keys a (strict) object schema accepts at `path`, for error messages. */
 function allowedKeys(schema: z.ZodType, path: PropertyKey[]): string | undefined {
   let s: unknown = schema;
   for (const p of path) {
-    s = unwrap(s);
-    const shape = (s as { shape?: Record<string, unknown> }).shape;
+    const shape = shapeOf(s);
     if (!shape || typeof p !== 'string') return undefined;
     s = shape[p];
   }
-  s = unwrap(s);
-  const shape = (s as { shape?: Record<string, unknown> }).shape;
+  const shape = shapeOf(s);
   return shape ? Object.keys(shape).join(', ') : undefined;
 }
 

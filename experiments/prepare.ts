@@ -25,7 +25,11 @@ export interface Prepared {
   source: { store: string; isSample: boolean; rows: number; first: number; last: number };
 }
 
-export async function prepareExperiment(config: ExperimentConfig): Promise<Prepared> {
+/**
+ * Loads the data of `config`. With `fitted` (from a checkpoint) the stored pipeline statistics
+ * are used as they are, never refitted, so evaluation sees exactly the training observations.
+ */
+export async function prepareExperiment(config: ExperimentConfig, fitted?: FittedPipeline): Promise<Prepared> {
   const key = { exchange: config.data.exchange, symbol: config.data.symbol, timeframe: config.data.timeframe };
   const found = await findCandleStore(resolveStoreDir(config.data.store), key);
   const candles = await readCandles(found.store, key, {
@@ -33,7 +37,7 @@ export async function prepareExperiment(config: ExperimentConfig): Promise<Prepa
     to: config.data.to ? parseTime(config.data.to, 'data.to') : undefined,
   });
   const splits = timeSplits(candles.ts.length, config.splits);
-  const pipeline = fitPipeline(candles, config.features, splits.train);
+  const pipeline = fitted ?? fitPipeline(candles, config.features, splits.train);
   const market = candleMarket(candles, transform(pipeline, candles));
   return {
     config, candles, splits, pipeline, market,

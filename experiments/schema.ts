@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { AugmentationSchema } from '../data/augment/index.js';
 import { DEFAULT_EXECUTION } from '../envs/execution/config.js';
+import { PpoConfigSchema } from '../agents/ppo/config.js';
 import { readConfigTree, validateConfig } from './config-file.js';
 
 const positive = () => z.number().positive();
@@ -82,6 +83,22 @@ export const BaselinesSchema = z.strictObject({
   walkForwardFolds: z.number().int().min(0).max(20).default(3),
 });
 
+/** The agent: `algo` picks the algorithm, the other fields are its hyperparameters (seeded by the run seed). */
+export const AgentSchema = z.discriminatedUnion('algo', [
+  PpoConfigSchema.omit({ seed: true }).extend({ algo: z.literal('ppo') }),
+]);
+
+export const TrainingSchema = z.strictObject({
+  /** Parallel envs of the training VecEnv. */
+  numEnvs: z.number().int().positive().default(8),
+  /** Evaluate greedily on the validation split every this many env steps (0: 10 times per run). */
+  evalEvery: z.number().int().min(0).default(0),
+  /** Validation metric that picks checkpoints/best. */
+  selectBy: z.enum(['sharpe', 'totalReturn', 'sortino', 'calmar']).default('sharpe'),
+  /** Write checkpoints/last every this many updates (0: only at the end). */
+  checkpointEvery: z.number().int().min(0).default(10),
+});
+
 export const ExperimentSchema = z.strictObject({
   /** Run name (runs/<name>-<utc stamp>/). */
   name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash, underscore').default('experiment'),
@@ -91,6 +108,8 @@ export const ExperimentSchema = z.strictObject({
   splits: SplitsSchema.default({ train: 0.7, valid: 0.15 }),
   features: FeaturesSchema.default({ features: ['logret:16'], normalize: 'zscore', clip: 5, missing: 'ffill' }),
   env: EnvSchema.default({ actions: 'discrete', longOnly: false, reward: { kind: 'log-return' }, execution: {}, augment: [], initialCash: 10_000 }),
+  agent: AgentSchema.optional(),
+  training: TrainingSchema.default({ numEnvs: 8, evalEvery: 0, selectBy: 'sharpe', checkpointEvery: 10 }),
   baselines: BaselinesSchema.optional(),
 });
 

@@ -9,12 +9,18 @@ import { featuresCommand } from './commands/features.js';
 import { compareCommand } from './commands/compare.js';
 import { reportCommand } from './commands/report.js';
 import { baselineCommand } from './commands/baseline.js';
+import { runCommand } from './commands/run.js';
+import { trainCommand } from './commands/train.js';
+import { evalCommand } from './commands/eval.js';
 
 export async function main(argv: string[]): Promise<void> {
   const cli = yargs(argv)
     .scriptName('tradegym')
     .usage('$0 <command> [options]')
     .config('defaults', 'YAML file with defaults for the data flags (store, exchange, exchange-url, ...)', (path) => loadCliConfig(path))
+    .command(runCommand as CommandModule)
+    .command(trainCommand as CommandModule)
+    .command(evalCommand as CommandModule)
     .command(dataCommand)
     .command(backtestCommand as CommandModule)
     .command(featuresCommand as CommandModule)

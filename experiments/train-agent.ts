@@ -1,0 +1,76 @@
+// Trains the experiment's agent on the train split, evaluates it greedily on the validation split
+// every `evalEvery` env steps, keeps checkpoints/best (by the validation metric) and
+// checkpoints/last, and logs every update to log.jsonl and TensorBoard (CleanRL tag names).
+import { join } from 'node:path';
+import { PpoTrainer, type PpoUpdateRecord } from '../agents/ppo/index.js';
+import { runBacktest } from '../agents/backtest.js';
+import type { Policy } from '../agents/policy.js';
+import { ConfigError } from '../data/errors.js';
+import type { TradingMetrics } from '../envs/metrics.js';
+import { evalEnv, trainVecEnv, type Prepared } from './prepare.js';
+import { appendLog } from './run-dir.js';
+import type { SummaryWriter } from './tensorboard/summary-writer.js';
+
+export interface TrainResult {
+  bestDir: string;
+  lastDir: string;
+  best: { step: number; score: number; metrics: TradingMetrics };
+  steps: number;
+  /** Which compute ran and why (the fused engine needs no tfjs backend). */
+  compute: string;
+}
+
+/** What a checkpoint needs to rebuild the exact observation pipeline without the training config. */
+export function lineageOf(p: Prepared): Record<string, unknown> {
+  return { experiment: p.config, pipeline: p.pipeline, data: p.source, splits: p.splits };
+}
+
+export async function trainAgent(
+  p: Prepared, runDir: string, tb: SummaryWriter,
+  progress?: (r: PpoUpdateRecord, validation?: { score: number; best: number }) => void,
+): Promise<TrainResult> {
+  const agent = p.config.agent;
+  if (!agent) throw new ConfigError('agent', 'the config has no agent section (e.g. agent: { algo: ppo })');
+  const { algo: _algo, ...ppo } = agent;
+  const training = p.config.training;
+  const env = trainVecEnv(p, training.numEnvs, p.config.seed);
+  const observationNames = [...p.pipeline.columns, 'exposure', 'unrealised_pnl'];
+  const trainer = await PpoTrainer.create(env, { ...ppo, seed: p.config.seed }, { observationNames });
+  const lineage = lineageOf(p);
+  const dirs = { best: join(runDir, 'checkpoints', 'best'), last: join(runDir, 'checkpoints', 'last') };
+  const total = trainer.numUpdates;
+  const stepsPerUpdate = ppo.numSteps * training.numEnvs;
+  const evalEveryUpdates = Math.max(1, training.evalEvery > 0 ? Math.round(training.evalEvery / stepsPerUpdate) : Math.ceil(total / 10));
+  const valid = evalEnv(p, p.splits.valid);
+  let best = { step: -1, score: -Infinity, metrics: undefined as TradingMetrics | undefined };
+
+  const validate = async (r: PpoUpdateRecord): Promise<{ score: number; best: number }> => {
+    const policy: Policy = trainer.policy({ deterministic: true });
+    const m = runBacktest(valid, policy).metrics;
+    const score = m[training.selectBy];
+    for (const [k, v] of Object.entries({ sharpe: m.sharpe, total_return: m.totalReturn, max_drawdown: m.maxDrawdown })) tb.scalar(`eval/${k}`, v, r.globalStep);
+    await appendLog(runDir, { step: r.globalStep, 'eval/sharpe': m.sharpe, 'eval/total_return': m.totalReturn, 'eval/max_drawdown': m.maxDrawdown });
+    if (score > best.score || best.step < 0) {
+      best = { step: r.globalStep, score, metrics: m };
+      await trainer.save(dirs.best, { metrics: { [`valid/${training.selectBy}`]: score, step: r.globalStep }, lineage });
+    }
+    return { score, best: best.score };
+  };
+
+  await trainer.learn({
+    onUpdate: async (r) => {
+      for (const [tag, v] of Object.entries(r.scalars)) if (typeof v === 'number' && Number.isFinite(v)) tb.scalar(tag, v, r.globalStep);
+      await appendLog(runDir, { step: r.globalStep, update: r.update, ...r.scalars });
+      let validation: { score: number; best: number } | undefined;
+      if (r.update % evalEveryUpdates === 0 || r.update === total) validation = await validate(r);
+      if (training.checkpointEvery > 0 && r.update % training.checkpointEvery === 0) await trainer.save(dirs.last, { lineage });
+      progress?.(r, validation);
+    },
+  });
+  await trainer.save(dirs.last, { lineage });
+  tb.flush();
+  const result = { bestDir: dirs.best, lastDir: dirs.last, best: { step: best.step, score: best.score, metrics: best.metrics as TradingMetrics }, steps: trainer.globalStep,
+    compute: trainer.backend ? `tfjs ${trainer.backend.backend} (${trainer.backend.reason})` : `fused engine (${trainer.engine.kind}, WebAssembly SIMD kernels)` };
+  trainer.dispose();
+  return result;
+}
