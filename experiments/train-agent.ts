@@ -27,7 +27,8 @@ export function lineageOf(p: Prepared): Record<string, unknown> {
 
 export async function trainAgent(
   p: Prepared, runDir: string, tb: SummaryWriter,
-  progress?: (r: PpoUpdateRecord, validation?: { score: number; best: number }) => void,
+  /** Called after every update; returning false stops training (e.g. a sweep's early stopping). */
+  progress?: (r: PpoUpdateRecord, validation?: { score: number; best: number }) => void | boolean | Promise<void | boolean>,
 ): Promise<TrainResult> {
   const agent = p.config.agent;
   if (!agent) throw new ConfigError('agent', 'the config has no agent section (e.g. agent: { algo: ppo })');
@@ -64,7 +65,7 @@ export async function trainAgent(
       let validation: { score: number; best: number } | undefined;
       if (r.update % evalEveryUpdates === 0 || r.update === total) validation = await validate(r);
       if (training.checkpointEvery > 0 && r.update % training.checkpointEvery === 0) await trainer.save(dirs.last, { lineage });
-      progress?.(r, validation);
+      return progress?.(r, validation);
     },
   });
   await trainer.save(dirs.last, { lineage });

@@ -12,6 +12,8 @@ import { baselineCommand } from './commands/baseline.js';
 import { runCommand } from './commands/run.js';
 import { trainCommand } from './commands/train.js';
 import { evalCommand } from './commands/eval.js';
+import { sweepCommand } from './commands/sweep.js';
+import { workerCommand } from './commands/worker.js';
 
 export async function main(argv: string[]): Promise<void> {
   const cli = yargs(argv)
@@ -21,6 +23,8 @@ export async function main(argv: string[]): Promise<void> {
     .command(runCommand as CommandModule)
     .command(trainCommand as CommandModule)
     .command(evalCommand as CommandModule)
+    .command(sweepCommand as CommandModule)
+    .command(workerCommand as CommandModule)
     .command(dataCommand)
     .command(backtestCommand as CommandModule)
     .command(featuresCommand as CommandModule)

@@ -63,3 +63,23 @@ describe('tradegym run', () => {
     expect(() => loadExperiment(tinyConfig({ agent: { algo: 'a2c' } }))).toThrow(/agent.algo/);
   });
 });
+
+describe('sweeps of the real experiment', () => {
+  it('the default trial trains the agent and reports validation scores (never the test split)', async () => {
+    const { runSweep } = await import('../experiments/sweep/coordinator.js');
+    const { loadSweep } = await import('../experiments/sweep/sweep-file.js');
+    const base = tinyConfig();
+    const sweepPath = join(dir, 'sweep.yaml');
+    writeFileSync(sweepPath, stringify({ name: 'tiny-sweep', base, metric: 'sharpe', mode: 'max', method: 'grid', params: { 'agent.learningRate': { values: [0.0003, 0.001] } }, workers: 0 }));
+    process.env.TRADEGYM_TRIAL_RUNS = join(dir, 'trial-runs');
+    const outcome = await runSweep(loadSweep(sweepPath), { out: join(dir, 'sweeps'), log: () => undefined });
+    const lines = readFileSync(join(dir, 'sweeps', 'tiny-sweep', 'trials.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(2);
+    for (const t of lines) {
+      expect(t.status).toBe('completed');
+      expect(Number.isFinite(t.metrics.sharpe)).toBe(true);
+      expect(t.curve.length).toBeGreaterThan(1); // validation scores were reported during training
+    }
+    expect(outcome).toBeDefined();
+  });
+});
