@@ -3,7 +3,7 @@
 // rewards and observations. CandleEnv is this with N = 1 and VecEnv wraps it for N > 1, so both
 // (and backtests) run the same code. Nothing is allocated per step.
 import { ConfigError } from '../data/errors.js';
-import { makeRng, type Rng } from '../data/random.js';
+import { makeRng, restoreRng, type Rng } from '../data/random.js';
 import { Accounts } from './account.js';
 import { executionConfig, type ExecutionConfig } from './execution/config.js';
 import { fillMarket, newFill } from './execution/candle-fills.js';
@@ -43,6 +43,18 @@ export interface StepInfo {
 }
 
 const ACCOUNT_FEATURES = 2;
+
+/** JSON form of CandleCore.saveState(). */
+export interface CandleCoreState {
+  accounts: Record<string, number[]>;
+  t: number[];
+  start: number[];
+  end: number[];
+  pending: (number | null)[];
+  flags: { terminated: number[]; truncated: number[]; liquidated: number[] };
+  rngs: object[];
+  reward: unknown;
+}
 
 function bitsOf(m: CandleMarket): Int32Array {
   const v = m.features.values;
@@ -299,6 +311,41 @@ export class CandleCore {
     out.fees = acc.fees[i];
     out.liquidated = this.liquidated[i] === 1;
     return out;
+  }
+
+  /**
+   * Everything that evolves during episodes, as plain JSON, so a training run resumed in another
+   * process continues the exact same episodes. Envs drawing per-episode (augmented) markets keep
+   * those series in memory only: their state cannot be saved (undefined).
+   */
+  saveState(): CandleCoreState | undefined {
+    if (this.config.episodeMarket) return undefined;
+    const a = this.accounts;
+    const arrays = { cash: a.cash, position: a.position, avgEntry: a.avgEntry, realised: a.realised, fees: a.fees, traded: a.traded, mark: a.mark, equity: a.equity, peakEquity: a.peakEquity, trades: a.trades };
+    return {
+      accounts: Object.fromEntries(Object.entries(arrays).map(([k, v]) => [k, Array.from(v)])),
+      t: Array.from(this.t), start: Array.from(this.start), end: Array.from(this.end),
+      pending: Array.from(this.pending, (v) => (Number.isNaN(v) ? null : v)),
+      flags: { terminated: Array.from(this.terminated), truncated: Array.from(this.truncated), liquidated: Array.from(this.liquidated) },
+      rngs: this.rngs.map((r) => r.state()),
+      reward: this.reward.saveState?.() ?? null,
+    };
+  }
+
+  restoreState(s: CandleCoreState): void {
+    if (s.t.length !== this.n) throw new ConfigError('envState', `state of ${s.t.length} envs, this env has ${this.n}`);
+    const a = this.accounts as unknown as Record<string, Float64Array>;
+    for (const [k, v] of Object.entries(s.accounts)) a[k].set(v);
+    this.t.set(s.t);
+    this.start.set(s.start);
+    this.end.set(s.end);
+    this.pending.set(s.pending.map((v) => (v === null ? NaN : v)));
+    this.terminated.set(s.flags.terminated);
+    this.truncated.set(s.flags.truncated);
+    this.liquidated.set(s.flags.liquidated);
+    s.rngs.forEach((r, i) => { this.rngs[i] = restoreRng(r); });
+    if (s.reward !== null) this.reward.restoreState?.(s.reward);
+    for (let i = 0; i < this.n; i++) this.writeObs(i);
   }
 
   market(i: number): CandleMarket {

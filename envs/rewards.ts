@@ -16,6 +16,9 @@ export interface RewardModel {
   readonly name: string;
   reset(i: number): void;
   compute(i: number, x: RewardInput): number;
+  /** Per-env state for exact resume (stateless rewards have none). */
+  saveState?(): unknown;
+  restoreState?(s: unknown): void;
 }
 
 const logReturn = (x: RewardInput) => (x.prevEquity > 0 && x.equity > 0 ? Math.log(x.equity / x.prevEquity) : -10);
@@ -43,6 +46,14 @@ export class DifferentialSharpeReward implements RewardModel {
   reset(i: number): void {
     this.a[i] = 0;
     this.b[i] = 0;
+  }
+  saveState(): unknown {
+    return { a: Array.from(this.a), b: Array.from(this.b) };
+  }
+  restoreState(s: unknown): void {
+    const st = s as { a: number[]; b: number[] };
+    this.a.set(st.a);
+    this.b.set(st.b);
   }
   compute(i: number, x: RewardInput): number {
     const r = logReturn(x);

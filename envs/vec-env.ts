@@ -1,7 +1,7 @@
 // N candle envs stepped together over batched typed arrays, with automatic reset: when an env's
 // episode ends, its final observation is copied to `finalObs` and `obs` already holds the first
 // observation of its next episode (Gymnasium's "next-step" autoreset is not used: SB3 style).
-import { CandleCore, type CandleEnvConfig } from './candle-core.js';
+import { CandleCore, type CandleCoreState, type CandleEnvConfig } from './candle-core.js';
 import type { Box, Space } from './spaces.js';
 
 export class VecEnv {
@@ -40,6 +40,19 @@ export class VecEnv {
     this.runningReturn = new Float64Array(n);
     this.runningLength = new Int32Array(n);
     this.targets = new Float64Array(n);
+  }
+
+  /** Env state plus the running episode returns, for exact resume (undefined with augmentation). */
+  saveState(): { core: CandleCoreState; runningReturn: number[]; runningLength: number[] } | undefined {
+    const core = this.core.saveState();
+    return core && { core, runningReturn: Array.from(this.runningReturn), runningLength: Array.from(this.runningLength) };
+  }
+
+  restoreState(state: unknown): void {
+    const s = state as { core: CandleCoreState; runningReturn: number[]; runningLength: number[] };
+    this.core.restoreState(s.core);
+    this.runningReturn.set(s.runningReturn);
+    this.runningLength.set(s.runningLength);
   }
 
   reset(seed?: number): Float32Array {

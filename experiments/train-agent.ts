@@ -45,9 +45,20 @@ export async function trainAgent(
   const valid = evalEnv(p, p.splits.valid);
   let best = { step: -1, score: -Infinity, metrics: undefined as TradingMetrics | undefined };
 
+  const params = new Float32Array(trainer.engine.layout.size);
   const validate = async (r: PpoUpdateRecord): Promise<{ score: number; best: number }> => {
-    const policy: Policy = trainer.policy({ deterministic: true });
+    const greedy: Policy = trainer.policy({ deterministic: true });
+    // Record the actions the policy takes on the validation split for the TensorBoard histogram.
+    const actions: number[] = [];
+    const policy: Policy = { name: greedy.name, act: (obs, batch, state) => {
+      const out = greedy.act(obs, batch, state);
+      for (let i = 0; i < batch; i++) actions.push(out.actions[i]);
+      return out;
+    } };
     const m = runBacktest(valid, policy).metrics;
+    trainer.engine.readParams(params);
+    tb.histogram('weights/all', params, r.globalStep);
+    tb.histogram('actions/valid', actions, r.globalStep);
     const score = m[training.selectBy];
     for (const [k, v] of Object.entries({ sharpe: m.sharpe, total_return: m.totalReturn, max_drawdown: m.maxDrawdown })) tb.scalar(`eval/${k}`, v, r.globalStep);
     await appendLog(runDir, { step: r.globalStep, 'eval/sharpe': m.sharpe, 'eval/total_return': m.totalReturn, 'eval/max_drawdown': m.maxDrawdown });

@@ -83,3 +83,15 @@ describe('sweeps of the real experiment', () => {
     expect(outcome).toBeDefined();
   });
 });
+
+describe('run TensorBoard file', () => {
+  it('holds the CleanRL tags, eval scalars, weight and action histograms and the config text', async () => {
+    const out = await runExperiment(loadExperiment(tinyConfig({ baselines: { models: ['rsi'], walkForwardFolds: 0 } })), { runsDir: join(dir, 'runs-tb') });
+    const file = readdirSync(out.dir).find((f) => f.startsWith('events.out.tfevents.'))!;
+    // Tags appear as plain UTF-8 inside the protobuf records (the decoding itself is tested in tensorboard.test.ts).
+    const text = readFileSync(join(out.dir, file)).toString('latin1');
+    for (const tag of ['charts/episodic_return', 'charts/SPS', 'losses/value_loss', 'losses/policy_loss', 'losses/entropy', 'losses/approx_kl', 'losses/clipfrac', 'losses/explained_variance', 'eval/sharpe', 'weights/all', 'actions/valid', 'config', 'test/sharpe/ppo']) {
+      expect(text).toContain(tag);
+    }
+  });
+});
