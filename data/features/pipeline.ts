@@ -83,20 +83,25 @@ export function computeFeatures(c: Candles, features: string[], raw = false, mis
   const F = row.values.length;
   const n = c.close.length;
   const values = new Float64Array(n * F);
+  forEachBar(c, (bar, t) => values.set(row.update(bar, missing), t * F));
+  return { values, columns: columnsOf(ds, raw) };
+}
+
+/** Feeds the bars of `c` in order through one reused Bar; a DataError gets the row number. */
+function forEachBar(c: Candles, fn: (bar: Bar, t: number) => void): void {
   const bar: Bar = { high: 0, low: 0, close: 0, volume: 0 };
-  for (let t = 0; t < n; t++) {
+  for (let t = 0; t < c.close.length; t++) {
     bar.high = c.high[t];
     bar.low = c.low[t];
     bar.close = c.close[t];
     bar.volume = c.volume[t];
     try {
-      values.set(row.update(bar, missing), t * F);
+      fn(bar, t);
     } catch (err) {
       if (err instanceof DataError) throw new DataError(err.message, { row: t });
       throw err;
     }
   }
-  return { values, columns: columnsOf(ds, raw) };
 }
 
 function quantile(sorted: Float64Array, q: number): number {
@@ -157,14 +162,7 @@ export function transform(p: FittedPipeline, c: Candles): FeatureMatrix {
   const n = c.close.length;
   const F = p.columns.length;
   const values = new Float32Array(n * F);
-  const bar: Bar = { high: 0, low: 0, close: 0, volume: 0 };
-  for (let t = 0; t < n; t++) {
-    bar.high = c.high[t];
-    bar.low = c.low[t];
-    bar.close = c.close[t];
-    bar.volume = c.volume[t];
-    values.set(stream.update(bar), t * F);
-  }
+  forEachBar(c, (bar, t) => values.set(stream.update(bar), t * F));
   return { values, names: [...p.columns], rows: n };
 }
 
