@@ -4,7 +4,8 @@
 import { stringify } from 'yaml';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadPolicy, type PpoUpdateRecord } from '../agents/ppo/index.js';
+import type { PpoUpdateRecord } from '../agents/ppo/index.js';
+import { loadAnyPolicy } from '../agents/load-any-policy.js';
 import { runBacktest } from '../agents/backtest.js';
 import type { Range } from '../envs/splits.js';
 import { BaselinesSchema, type ExperimentConfig } from './schema.js';
@@ -42,7 +43,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions):
   try {
     if (config.agent) {
       training = await trainAgent(p, dir, tb, opts.onUpdate);
-      const policy = await loadPolicy(training.bestDir, { deterministic: true });
+      const policy = await loadAnyPolicy(training.bestDir);
       const name = config.agent.algo;
       agentScores.push((range) => {
         const curve = runBacktest(evalEnv(p, range), policy);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AugmentationSchema } from '../data/augment/index.js';
 import { DEFAULT_EXECUTION } from '../envs/execution/config.js';
 import { PpoConfigSchema } from '../agents/ppo/config.js';
+import { RecurrentPpoConfigSchema } from '../agents/recurrent/config.js';
 import { readConfigTree, validateConfig } from './config-file.js';
 
 const positive = () => z.number().positive();
@@ -86,6 +87,7 @@ export const BaselinesSchema = z.strictObject({
 /** The agent: `algo` picks the algorithm, the other fields are its hyperparameters (seeded by the run seed). */
 export const AgentSchema = z.discriminatedUnion('algo', [
   PpoConfigSchema.omit({ seed: true }).extend({ algo: z.literal('ppo') }),
+  RecurrentPpoConfigSchema.omit({ seed: true }).extend({ algo: z.literal('recurrent-ppo') }),
 ]);
 
 export const TrainingSchema = z.strictObject({

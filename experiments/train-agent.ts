@@ -3,6 +3,9 @@
 // checkpoints/last, and logs every update to log.jsonl and TensorBoard (CleanRL tag names).
 import { join } from 'node:path';
 import { PpoTrainer, type PpoUpdateRecord } from '../agents/ppo/index.js';
+import { RecurrentPpoTrainer } from '../agents/recurrent/index.js';
+import type { VecEnv } from '../envs/vec-env.js';
+import type { ExperimentConfig } from './schema.js';
 import { runBacktest } from '../agents/backtest.js';
 import type { Policy } from '../agents/policy.js';
 import { ConfigError } from '../data/errors.js';
@@ -20,6 +23,18 @@ export interface TrainResult {
   compute: string;
 }
 
+/** The trainer surface shared by PPO and recurrent PPO (same update records and checkpoints). */
+type AgentTrainer = PpoTrainer | RecurrentPpoTrainer;
+
+async function createTrainer(agent: NonNullable<ExperimentConfig['agent']>, env: VecEnv, seed: number, observationNames: string[]): Promise<AgentTrainer> {
+  if (agent.algo === 'recurrent-ppo') {
+    const { algo: _a, ...cfg } = agent;
+    return RecurrentPpoTrainer.create(env, { ...cfg, seed }, { observationNames });
+  }
+  const { algo: _a, ...cfg } = agent;
+  return PpoTrainer.create(env, { ...cfg, seed }, { observationNames });
+}
+
 /** What a checkpoint needs to rebuild the exact observation pipeline without the training config. */
 export function lineageOf(p: Prepared): Record<string, unknown> {
   return { experiment: p.config, pipeline: p.pipeline, data: p.source, splits: p.splits };
@@ -32,11 +47,11 @@ export async function trainAgent(
 ): Promise<TrainResult> {
   const agent = p.config.agent;
   if (!agent) throw new ConfigError('agent', 'the config has no agent section (e.g. agent: { algo: ppo })');
-  const { algo: _algo, ...ppo } = agent;
   const training = p.config.training;
   const env = trainVecEnv(p, training.numEnvs, p.config.seed);
   const observationNames = [...p.pipeline.columns, 'exposure', 'unrealised_pnl'];
-  const trainer = await PpoTrainer.create(env, { ...ppo, seed: p.config.seed }, { observationNames });
+  const trainer = await createTrainer(agent, env, p.config.seed, observationNames);
+  const ppo = agent;
   const lineage = lineageOf(p);
   const dirs = { best: join(runDir, 'checkpoints', 'best'), last: join(runDir, 'checkpoints', 'last') };
   const total = trainer.numUpdates;

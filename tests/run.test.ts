@@ -95,3 +95,17 @@ describe('run TensorBoard file', () => {
     }
   });
 });
+
+describe('recurrent PPO through the experiment runner', () => {
+  it('trains, checkpoints and evaluates an LSTM policy like any other agent', async () => {
+    const out = await runExperiment(loadExperiment(tinyConfig({
+      agent: { algo: 'recurrent-ppo', totalTimesteps: 4096, numSteps: 64, seqLen: 16, lstmHidden: 16 },
+      baselines: { models: ['rsi'], walkForwardFolds: 0 },
+    })), { runsDir: join(dir, 'runs-lstm') });
+    const policy = JSON.parse(readFileSync(join(out.dir, 'checkpoints', 'best', 'policy.json'), 'utf8'));
+    expect(policy.algo).toBe('recurrent-ppo');
+    expect(Object.keys(JSON.parse(readFileSync(join(out.dir, 'metrics.json'), 'utf8')).policies)).toEqual(['recurrent-ppo', 'buy-and-hold', 'rsi']);
+    const ev = await promisify(execFile)(process.execPath, [BIN, 'eval', join(out.dir, 'checkpoints', 'best'), '--split', 'test']);
+    expect(ev.stdout).toMatch(/^recurrent-ppo\s/m);
+  });
+});

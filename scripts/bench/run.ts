@@ -8,8 +8,9 @@ import { indicatorsBench } from './indicators.bench.js';
 import { baselinesBench } from './baselines.bench.js';
 import { pipelineBench } from './pipeline.bench.js';
 import { ppoBench } from './ppo.bench.js';
+import { lstmBench } from './lstm.bench.js';
 
-const ALL: Benchmark[] = [parquetBench, fetchBench, envsBench, bookEnvBench, indicatorsBench, pipelineBench, baselinesBench, ppoBench];
+const ALL: Benchmark[] = [parquetBench, fetchBench, envsBench, bookEnvBench, indicatorsBench, pipelineBench, baselinesBench, ppoBench, lstmBench];
 
 const wanted = process.argv.slice(2);
 const chosen = wanted.length ? ALL.filter((b) => wanted.includes(b.name)) : ALL;

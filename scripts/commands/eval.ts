@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { readPpoCheckpointJson, loadPolicy } from '../../agents/ppo/index.js';
+import { loadAnyPolicy, readCheckpointInfo } from '../../agents/load-any-policy.js';
 import { runBacktest } from '../../agents/backtest.js';
 import { buyAndHold } from '../../agents/simple-policies.js';
 import { ConfigError } from '../../data/errors.js';
@@ -25,13 +25,13 @@ export const evalCommand: CommandModule<object, Args> = {
       .option('split', { choices: ['train', 'valid', 'test'] as const, default: 'test' as const })
       .example('$0 eval runs/ppo-btc-20261125T120000Z/checkpoints/best --split test', 'score the best checkpoint') as never,
   handler: async (argv) => {
-    const json = await readPpoCheckpointJson(argv.checkpoint);
+    const json = await readCheckpointInfo(argv.checkpoint);
     const lineage = json.lineage as { experiment?: unknown; pipeline?: FittedPipeline } | undefined;
     if (!lineage?.experiment || !lineage.pipeline) throw new ConfigError('checkpoint', `${argv.checkpoint}/policy.json has no data lineage (experiment + pipeline); was it written by tradegym train?`);
     const config = validateConfig(ExperimentSchema, lineage.experiment, `${argv.checkpoint}/policy.json lineage.experiment`);
     const p = await prepareExperiment(config, lineage.pipeline);
     const range = p.splits[argv.split];
-    const policy = await loadPolicy(argv.checkpoint, { deterministic: true });
+    const policy = await loadAnyPolicy(argv.checkpoint);
     const agent = runBacktest(evalEnv(p, range), policy).metrics;
     const env = evalEnv(p, range);
     const bh = runBacktest(env, buyAndHold(env.actionSpace)).metrics;
