@@ -6,6 +6,7 @@ import { ConfigError } from '../data/errors.js';
 import type { Policy } from './policy.js';
 import { loadPolicy } from './ppo/index.js';
 import { loadRecurrentPolicy } from './recurrent/index.js';
+import { loadDdpgPolicy } from './ddpg/index.js';
 
 export interface CheckpointInfo {
   algo: string;
@@ -29,5 +30,6 @@ export async function loadAnyPolicy(dir: string): Promise<Policy> {
   const { algo } = await readCheckpointInfo(dir);
   if (algo === 'ppo') return loadPolicy(dir, { deterministic: true });
   if (algo === 'recurrent-ppo') return loadRecurrentPolicy(dir, { deterministic: true });
-  throw new ConfigError('checkpoint', `${dir}: no loader for algo "${algo}" (known: ppo, recurrent-ppo)`);
+  if (algo === 'ddpg' || algo === 'td3') return loadDdpgPolicy(dir);
+  throw new ConfigError('checkpoint', `${dir}: no loader for algo "${algo}" (known: ppo, recurrent-ppo, ddpg, td3)`);
 }

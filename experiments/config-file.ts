@@ -9,10 +9,17 @@ import { ConfigError } from '../data/errors.js';
 type Plain = Record<string, unknown>;
 const isPlain = (x: unknown): x is Plain => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-/** Objects merge key by key; anything else (arrays included) in `over` replaces `base`. */
+/**
+ * Objects merge key by key; anything else (arrays included) in `over` replaces `base`. A section
+ * that switches its `algo` or `kind` replaces the parent's section: PPO's fields mean nothing to TD3.
+ */
 export function deepMerge(base: Plain, over: Plain): Plain {
   const out: Plain = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = isPlain(v) && isPlain(out[k]) ? deepMerge(out[k] as Plain, v) : v;
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    const switches = isPlain(v) && isPlain(b) && (['algo', 'kind'] as const).some((d) => d in v && v[d] !== b[d]);
+    out[k] = isPlain(v) && isPlain(b) && !switches ? deepMerge(b, v) : v;
+  }
   return out;
 }
 

@@ -4,7 +4,6 @@
 import { stringify } from 'yaml';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PpoUpdateRecord } from '../agents/ppo/index.js';
 import { loadAnyPolicy } from '../agents/load-any-policy.js';
 import { runBacktest } from '../agents/backtest.js';
 import type { Range } from '../envs/splits.js';
@@ -14,7 +13,7 @@ import { scoreBaselines, walkForwardBaselines, type ScoredPolicy } from './basel
 import { createRunDir } from './run-dir.js';
 import { writeScoredRun } from './run-output.js';
 import { SummaryWriter } from './tensorboard/summary-writer.js';
-import { trainAgent, type TrainResult } from './train-agent.js';
+import { trainAgent, type AgentUpdate, type TrainResult } from './train-agent.js';
 
 export interface RunOutcome {
   dir: string;
@@ -27,7 +26,7 @@ export interface RunOutcome {
 export interface RunOptions {
   runsDir: string;
   onStart?: (dir: string, p: Prepared) => void;
-  onUpdate?: (r: PpoUpdateRecord, validation?: { score: number; best: number }) => void;
+  onUpdate?: (r: AgentUpdate, validation?: { score: number; best: number }) => void;
 }
 
 export async function runExperiment(config: ExperimentConfig, opts: RunOptions): Promise<RunOutcome> {

@@ -5,6 +5,7 @@ import { AugmentationSchema } from '../data/augment/index.js';
 import { DEFAULT_EXECUTION } from '../envs/execution/config.js';
 import { PpoConfigSchema } from '../agents/ppo/config.js';
 import { RecurrentPpoConfigSchema } from '../agents/recurrent/config.js';
+import { DdpgAgentSchema, Td3AgentSchema } from '../agents/ddpg/config.js';
 import { readConfigTree, validateConfig } from './config-file.js';
 
 const positive = () => z.number().positive();
@@ -88,6 +89,8 @@ export const BaselinesSchema = z.strictObject({
 export const AgentSchema = z.discriminatedUnion('algo', [
   PpoConfigSchema.omit({ seed: true }).extend({ algo: z.literal('ppo') }),
   RecurrentPpoConfigSchema.omit({ seed: true }).extend({ algo: z.literal('recurrent-ppo') }),
+  DdpgAgentSchema,
+  Td3AgentSchema,
 ]);
 
 export const TrainingSchema = z.strictObject({

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { PpoTrainer, type PpoUpdateRecord } from '../agents/ppo/index.js';
 import { RecurrentPpoTrainer } from '../agents/recurrent/index.js';
+import { DdpgTrainer, ddpgConfigOfAgent, type DdpgUpdateRecord } from '../agents/ddpg/index.js';
 import type { VecEnv } from '../envs/vec-env.js';
 import type { ExperimentConfig } from './schema.js';
 import { runBacktest } from '../agents/backtest.js';
@@ -24,9 +25,18 @@ export interface TrainResult {
 }
 
 /** The trainer surface shared by PPO and recurrent PPO (same update records and checkpoints). */
-type AgentTrainer = PpoTrainer | RecurrentPpoTrainer;
+type AgentTrainer = PpoTrainer | RecurrentPpoTrainer | DdpgTrainer;
+type UpdateRecord = PpoUpdateRecord | DdpgUpdateRecord;
+
+/** What progress displays read from any algorithm's update record. */
+export interface AgentUpdate {
+  update: number;
+  globalStep: number;
+  scalars: Partial<Record<string, number>>;
+}
 
 async function createTrainer(agent: NonNullable<ExperimentConfig['agent']>, env: VecEnv, seed: number, observationNames: string[]): Promise<AgentTrainer> {
+  if (agent.algo === 'ddpg' || agent.algo === 'td3') return DdpgTrainer.create(env, ddpgConfigOfAgent(agent, seed), { observationNames });
   if (agent.algo === 'recurrent-ppo') {
     const { algo: _a, ...cfg } = agent;
     return RecurrentPpoTrainer.create(env, { ...cfg, seed }, { observationNames });
@@ -43,7 +53,7 @@ export function lineageOf(p: Prepared): Record<string, unknown> {
 export async function trainAgent(
   p: Prepared, runDir: string, tb: SummaryWriter,
   /** Called after every update; returning false stops training (e.g. a sweep's early stopping). */
-  progress?: (r: PpoUpdateRecord, validation?: { score: number; best: number }) => void | boolean | Promise<void | boolean>,
+  progress?: (r: AgentUpdate, validation?: { score: number; best: number }) => void | boolean | Promise<void | boolean>,
 ): Promise<TrainResult> {
   const agent = p.config.agent;
   if (!agent) throw new ConfigError('agent', 'the config has no agent section (e.g. agent: { algo: ppo })');
@@ -51,17 +61,17 @@ export async function trainAgent(
   const env = trainVecEnv(p, training.numEnvs, p.config.seed);
   const observationNames = [...p.pipeline.columns, 'exposure', 'unrealised_pnl'];
   const trainer = await createTrainer(agent, env, p.config.seed, observationNames);
-  const ppo = agent;
   const lineage = lineageOf(p);
   const dirs = { best: join(runDir, 'checkpoints', 'best'), last: join(runDir, 'checkpoints', 'last') };
   const total = trainer.numUpdates;
-  const stepsPerUpdate = ppo.numSteps * training.numEnvs;
+  // PPO updates after numSteps x envs; DDPG reports every stepsPerUpdate env steps.
+  const stepsPerUpdate = trainer instanceof DdpgTrainer ? trainer.stepsPerUpdate : (agent as { numSteps: number }).numSteps * training.numEnvs;
   const evalEveryUpdates = Math.max(1, training.evalEvery > 0 ? Math.round(training.evalEvery / stepsPerUpdate) : Math.ceil(total / 10));
   const valid = evalEnv(p, p.splits.valid);
   let best = { step: -1, score: -Infinity, metrics: undefined as TradingMetrics | undefined };
 
   const params = new Float32Array(trainer.engine.layout.size);
-  const validate = async (r: PpoUpdateRecord): Promise<{ score: number; best: number }> => {
+  const validate = async (r: UpdateRecord): Promise<{ score: number; best: number }> => {
     const greedy: Policy = trainer.policy({ deterministic: true });
     // Record the actions the policy takes on the validation split for the TensorBoard histogram.
     const actions: number[] = [];
@@ -79,7 +89,8 @@ export async function trainAgent(
     await appendLog(runDir, { step: r.globalStep, 'eval/sharpe': m.sharpe, 'eval/total_return': m.totalReturn, 'eval/max_drawdown': m.maxDrawdown });
     if (score > best.score || best.step < 0) {
       best = { step: r.globalStep, score, metrics: m };
-      await trainer.save(dirs.best, { metrics: { [`valid/${training.selectBy}`]: score, step: r.globalStep }, lineage });
+      // The best checkpoint is for evaluation and deploy: no replay buffer (DDPG's can be ~150 MB).
+      await trainer.save(dirs.best, { metrics: { [`valid/${training.selectBy}`]: score, step: r.globalStep }, lineage, replayBuffer: false });
     }
     return { score, best: best.score };
   };

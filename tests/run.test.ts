@@ -109,3 +109,29 @@ describe('recurrent PPO through the experiment runner', () => {
     expect(ev.stdout).toMatch(/^recurrent-ppo\s/m);
   });
 });
+
+describe('DDPG / TD3 through the experiment runner', () => {
+  it('trains a continuous-action agent, keeps a best checkpoint without the replay buffer, evaluates it', async () => {
+    const out = await runExperiment(loadExperiment(tinyConfig({
+      env: { actions: 'continuous' },
+      agent: { algo: 'td3', totalTimesteps: 3000, learningStarts: 500, batchSize: 32, hidden: [32, 32], rewardScale: 100, logEvery: 250 },
+      training: { numEnvs: 2, evalEvery: 1000 },
+      baselines: { models: ['ma-cross'], walkForwardFolds: 0 },
+    })), { runsDir: join(dir, 'runs-td3') });
+    const best = join(out.dir, 'checkpoints', 'best');
+    expect(JSON.parse(readFileSync(join(best, 'policy.json'), 'utf8')).algo).toBe('td3');
+    expect(existsSync(join(best, 'replay.bin'))).toBe(false);
+    expect(Object.keys(JSON.parse(readFileSync(join(out.dir, 'metrics.json'), 'utf8')).policies)).toEqual(['td3', 'buy-and-hold', 'ma-cross']);
+    const ev = await promisify(execFile)(process.execPath, [BIN, 'eval', best, '--split', 'test']);
+    expect(ev.stdout).toMatch(/^td3\s/m);
+  });
+});
+
+describe('config extends', () => {
+  it('merges sections, replaces arrays, and replaces a section whose algo or kind switches', () => {
+    const base = { agent: { algo: 'ppo', learningRate: 1, numSteps: 64 }, env: { reward: { kind: 'drawdown-penalised', penalty: 2 }, augment: [1, 2] }, seed: 1 };
+    expect(deepMerge(base, { agent: { learningRate: 2 } }).agent).toEqual({ algo: 'ppo', learningRate: 2, numSteps: 64 });
+    expect(deepMerge(base, { agent: { algo: 'td3', hidden: [8] } }).agent).toEqual({ algo: 'td3', hidden: [8] });
+    expect(deepMerge(base, { env: { reward: { kind: 'log-return' }, augment: [3] } }).env).toEqual({ reward: { kind: 'log-return' }, augment: [3] });
+  });
+});

@@ -9,8 +9,9 @@ import { baselinesBench } from './baselines.bench.js';
 import { pipelineBench } from './pipeline.bench.js';
 import { ppoBench } from './ppo.bench.js';
 import { lstmBench } from './lstm.bench.js';
+import { ddpgBench } from './ddpg.bench.js';
 
-const ALL: Benchmark[] = [parquetBench, fetchBench, envsBench, bookEnvBench, indicatorsBench, pipelineBench, baselinesBench, ppoBench, lstmBench];
+const ALL: Benchmark[] = [parquetBench, fetchBench, envsBench, bookEnvBench, indicatorsBench, pipelineBench, baselinesBench, ppoBench, lstmBench, ddpgBench];
 
 const wanted = process.argv.slice(2);
 const chosen = wanted.length ? ALL.filter((b) => wanted.includes(b.name)) : ALL;

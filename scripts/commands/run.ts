@@ -29,7 +29,7 @@ export const runCommand: CommandModule<object, Args> = {
         const t = p.splits;
         const at = (i: number) => isoTime(p.candles.ts[i]);
         console.log(`run ${dir}\n${config.data.exchange} ${config.data.symbol} ${config.data.timeframe} (${p.source.isSample ? 'shipped sample' : p.source.store}): train ${at(t.train.from)}..${at(t.train.to - 1)}, valid ..${at(t.valid.to - 1)}, test ..${at(t.test.to - 1)}; ${p.pipeline.columns.length} features`);
-        if (config.agent) console.log(`training ${config.agent.algo} for ${total} env steps on ${config.training.numEnvs} envs (engine ${config.agent.engine})`);
+        if (config.agent) console.log(`training ${config.agent.algo} for ${total} env steps on ${config.training.numEnvs} envs (engine ${'engine' in config.agent ? config.agent.engine : 'fused'})`);
       },
       onUpdate: (r, v) => bar.update(r, v),
     }).finally(() => bar.stop());

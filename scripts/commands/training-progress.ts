@@ -1,8 +1,8 @@
 // A progress bar for training: steps, steps/s, mean episodic return, losses, validation score.
 import cliProgress from 'cli-progress';
-import type { PpoUpdateRecord } from '../../agents/ppo/index.js';
+import type { AgentUpdate } from '../../experiments/train-agent.js';
 
-export function trainingProgress(totalSteps: number): { update(r: PpoUpdateRecord, v?: { score: number; best: number }): void; stop(): void } {
+export function trainingProgress(totalSteps: number): { update(r: AgentUpdate, v?: { score: number; best: number }): void; stop(): void } {
   const bar = new cliProgress.SingleBar({
     format: '{bar} {value}/{total} steps | {sps} steps/s | return {ret} | v_loss {vloss} | entropy {ent} | valid {valid} | ETA {eta_formatted}',
     noTTYOutput: false,
