@@ -11,6 +11,7 @@ import { fitLogisticRegression } from '../agents/baselines/logistic-regression.j
 import { fitRandomForest } from '../agents/baselines/random-forest/forest.js';
 import { signalPolicy } from '../agents/baselines/signal-policy.js';
 import { accuracy, binaryScores, rocAuc } from '../agents/baselines/classification-metrics.js';
+import { fitPredictor, predictorPolicy, predictorTargets } from '../agents/predictors/index.js';
 import { fitPipeline, transform } from '../data/features/pipeline.js';
 import { candleMarket } from '../envs/candle-market.js';
 import { CandleEnv } from '../envs/candle-env.js';
@@ -94,6 +95,8 @@ export function scoreBaselines(p: Prepared, cfg: BaselinesConfig, range: Range):
       const { period, lower, upper } = cfg.rsi;
       const { env, names } = ruleEnv(p, [`rsi:${period}`], range);
       out.push(score('rsi', env, rsiPolicy(env.actionSpace, names, period, lower, upper, env.core.obsSize)));
+    } else if (model === 'lstm' || model === 'gru') {
+      continue; // fitted asynchronously by scorePredictors (tfjs)
     } else {
       const { y, horizon } = binaryLabels(p, cfg.label);
       const rows = trainingRows(p, y, horizon, range.from);
@@ -127,6 +130,33 @@ export function walkForwardBaselines(p: Prepared, cfg: BaselinesConfig, folds: n
       fold: k, from: new Date(p.candles.ts[range.from]).toISOString(), to: new Date(p.candles.ts[range.to - 1]).toISOString(),
       policies: Object.fromEntries(scored.map((s) => [s.name, s.metrics])),
     });
+  }
+  return out;
+}
+
+/**
+ * LSTM / GRU direction predictors (agents/predictors, tfjs) scored like the other classifiers:
+ * trained on windows of the train split with early stopping on the validation split, then traded
+ * through a signal policy on `range`.
+ */
+export async function scorePredictors(p: Prepared, cfg: BaselinesConfig, range: Range): Promise<ScoredPolicy[]> {
+  const out: ScoredPolicy[] = [];
+  for (const cell of cfg.models.filter((m): m is 'lstm' | 'gru' => m === 'lstm' || m === 'gru')) {
+    const horizon = cfg.predictor.horizon ?? 1;
+    const target = predictorTargets(p.candles.close, 'direction', horizon);
+    const predictor = await fitPredictor(
+      { features: p.market.features, target, train: p.splits.train, valid: p.splits.valid },
+      { ...cfg.predictor, cell, task: 'direction', seed: p.config.seed },
+    );
+    const ends = Int32Array.from({ length: range.to - range.from }, (_, k) => range.from + k);
+    const probaAt = predictor.predictAt(p.market.features.values, ends);
+    const proba = new Float64Array(p.candles.ts.length).fill(NaN);
+    ends.forEach((t, k) => { proba[t] = probaAt[k]; });
+    const y = Int8Array.from(target as Int8Array);
+    const env = evalEnv(p, range);
+    const policy = predictorPolicy(predictor, { threshold: cfg.threshold, longOnly: p.config.env.longOnly, obsSize: env.core.obsSize });
+    out.push(score(cell, env, policy, mlMetrics(proba, y, range, 0.5)));
+    predictor.dispose();
   }
   return out;
 }

@@ -9,7 +9,7 @@ import { runBacktest } from '../agents/backtest.js';
 import type { Range } from '../envs/splits.js';
 import { BaselinesSchema, type ExperimentConfig } from './schema.js';
 import { prepareExperiment, evalEnv, type Prepared } from './prepare.js';
-import { scoreBaselines, walkForwardBaselines, type ScoredPolicy } from './baselines-run.js';
+import { scoreBaselines, scorePredictors, walkForwardBaselines, type ScoredPolicy } from './baselines-run.js';
 import { createRunDir } from './run-dir.js';
 import { writeScoredRun } from './run-output.js';
 import { SummaryWriter } from './tensorboard/summary-writer.js';
@@ -51,7 +51,7 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions):
     }
     const baselines = config.baselines ?? BaselinesSchema.parse({});
     const test = p.splits.test;
-    const scored = [...agentScores.map((f) => f(test)), ...scoreBaselines(p, baselines, test)];
+    const scored = [...agentScores.map((f) => f(test)), ...scoreBaselines(p, baselines, test), ...(await scorePredictors(p, baselines, test))];
     for (const s of scored) tb.scalar(`test/sharpe/${s.name}`, s.metrics.sharpe, training?.steps ?? 0);
     const walkForward = baselines.walkForwardFolds > 0
       ? walkForwardBaselines(p, baselines, baselines.walkForwardFolds, (range) => agentScores.map((f) => f(range)))

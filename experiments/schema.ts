@@ -6,6 +6,7 @@ import { DEFAULT_EXECUTION } from '../envs/execution/config.js';
 import { PpoConfigSchema } from '../agents/ppo/config.js';
 import { RecurrentPpoConfigSchema } from '../agents/recurrent/config.js';
 import { DdpgAgentSchema, Td3AgentSchema } from '../agents/ddpg/config.js';
+import { PredictorConfigSchema } from '../agents/predictors/config.js';
 import { readConfigTree, validateConfig } from './config-file.js';
 
 const positive = () => z.number().positive();
@@ -68,7 +69,7 @@ export const EnvSchema = z.strictObject({
 
 export const BaselinesSchema = z.strictObject({
   /** Which classic baselines to train and score next to buy-and-hold. */
-  models: z.array(z.enum(['ma-cross', 'rsi', 'logistic-regression', 'random-forest'])).default(['ma-cross', 'rsi', 'logistic-regression', 'random-forest']),
+  models: z.array(z.enum(['ma-cross', 'rsi', 'logistic-regression', 'random-forest', 'lstm', 'gru'])).default(['ma-cross', 'rsi', 'logistic-regression', 'random-forest']),
   /** Label the classifiers learn. */
   label: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('direction') }),
@@ -81,6 +82,8 @@ export const BaselinesSchema = z.strictObject({
   rsi: z.strictObject({ period: z.number().int().positive().default(14), lower: z.number().default(30), upper: z.number().default(70) }).default({ period: 14, lower: 30, upper: 70 }),
   randomForest: z.strictObject({ trees: z.number().int().positive().default(100), maxDepth: z.number().int().positive().default(8), minLeaf: z.number().int().positive().default(20), maxSamples: fraction().default(1) }).default({ trees: 100, maxDepth: 8, minLeaf: 20, maxSamples: 1 }),
   logisticRegression: z.strictObject({ l2: z.number().min(0).default(1) }).default({ l2: 1 }),
+  /** LSTM / GRU direction predictors (models: lstm, gru): sequence length, units, epochs... */
+  predictor: PredictorConfigSchema.omit({ cell: true, task: true, seed: true }).partial().default({}),
   /** Walk-forward folds over the test split: models refit on all rows before each fold. */
   walkForwardFolds: z.number().int().min(0).max(20).default(3),
 });

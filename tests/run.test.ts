@@ -135,3 +135,16 @@ describe('config extends', () => {
     expect(deepMerge(base, { env: { reward: { kind: 'log-return' }, augment: [3] } }).env).toEqual({ reward: { kind: 'log-return' }, augment: [3] });
   });
 });
+
+describe('LSTM / GRU predictors as baselines', () => {
+  it('are fitted on the train split and scored with ML and trading metrics', async () => {
+    const { scorePredictors } = await import('../experiments/baselines-run.js');
+    const { prepareExperiment } = await import('../experiments/prepare.js');
+    const config = loadExperiment(tinyConfig({ baselines: { models: ['gru'], predictor: { seqLen: 8, units: 8, epochs: 2, patience: 1 } } }));
+    const p = await prepareExperiment(config);
+    const [gru] = await scorePredictors(p, config.baselines!, p.splits.test);
+    expect(gru.name).toBe('gru');
+    expect(gru.metrics.ml!.auc).toBeGreaterThan(0.3);
+    expect(gru.metrics.steps).toBe(p.splits.test.to - p.splits.test.from - 1);
+  });
+});

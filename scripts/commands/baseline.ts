@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { loadExperiment, BaselinesSchema } from '../../experiments/schema.js';
 import { prepareExperiment } from '../../experiments/prepare.js';
-import { scoreBaselines, walkForwardBaselines, type ScoredPolicy } from '../../experiments/baselines-run.js';
+import { scoreBaselines, scorePredictors, walkForwardBaselines, type ScoredPolicy } from '../../experiments/baselines-run.js';
 import { createRunDir } from '../../experiments/run-dir.js';
 import { writeScoredRun } from '../../experiments/run-output.js';
 import { isoTime } from '../../data/timeframe.js';
@@ -37,7 +37,7 @@ export const baselineCommand: CommandModule<object, Args> = {
     const p = await prepareExperiment(config);
     const test = p.splits.test;
     console.log(`${config.data.exchange} ${config.data.symbol} ${config.data.timeframe}: ${p.candles.ts.length} bars; test split ${isoTime(p.candles.ts[test.from])} .. ${isoTime(p.candles.ts[test.to - 1])}; features ${p.pipeline.columns.length} (normalisation fitted on the train split)`);
-    const scored = scoreBaselines(p, cfg, test);
+    const scored = [...scoreBaselines(p, cfg, test), ...(await scorePredictors(p, cfg, test))];
     const { header, rows } = baselineTable(scored);
     printTable(header, rows);
     const walkForward = cfg.walkForwardFolds > 0 ? walkForwardBaselines(p, cfg, cfg.walkForwardFolds) : [];
