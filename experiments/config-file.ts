@@ -10,15 +10,17 @@ type Plain = Record<string, unknown>;
 const isPlain = (x: unknown): x is Plain => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /**
- * Objects merge key by key; anything else (arrays included) in `over` replaces `base`. A section
- * that switches its `algo` or `kind` replaces the parent's section: PPO's fields mean nothing to TD3.
+ * Objects merge key by key; anything else (arrays included) in `over` replaces `base`. With
+ * `switchReplaces` (how `extends` merges files), a section that switches its `algo` or `kind`
+ * replaces the parent's section: PPO's fields mean nothing to TD3. Sweeps set single fields and
+ * merge plainly.
  */
-export function deepMerge(base: Plain, over: Plain): Plain {
+export function deepMerge(base: Plain, over: Plain, opts: { switchReplaces?: boolean } = {}): Plain {
   const out: Plain = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];
-    const switches = isPlain(v) && isPlain(b) && (['algo', 'kind'] as const).some((d) => d in v && v[d] !== b[d]);
-    out[k] = isPlain(v) && isPlain(b) && !switches ? deepMerge(b, v) : v;
+    const switches = opts.switchReplaces === true && isPlain(v) && isPlain(b) && (['algo', 'kind'] as const).some((d) => d in v && v[d] !== b[d]);
+    out[k] = isPlain(v) && isPlain(b) && !switches ? deepMerge(b, v, opts) : v;
   }
   return out;
 }
@@ -37,7 +39,7 @@ export function readConfigTree(path: string, seen: string[] = []): Plain {
   const { extends: parent, ...own } = raw;
   if (parent === undefined) return own;
   if (typeof parent !== 'string') throw new ConfigError(`${path}: extends`, 'must be a path to another YAML file');
-  return deepMerge(readConfigTree(resolve(dirname(abs), parent), [...seen, abs]), own);
+  return deepMerge(readConfigTree(resolve(dirname(abs), parent), [...seen, abs]), own, { switchReplaces: true });
 }
 
 /** Validates with a zod schema; the first problem becomes a ConfigError naming file and field. */

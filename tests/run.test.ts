@@ -27,7 +27,7 @@ function tinyConfig(override: Record<string, unknown> = {}): string {
     training: { numEnvs: 4, evalEvery: 2048 },
     baselines: { models: ['ma-cross', 'logistic-regression'], walkForwardFolds: 2 },
   };
-  writeFileSync(path, stringify(deepMerge(tiny, override)));
+  writeFileSync(path, stringify(deepMerge(tiny, override, { switchReplaces: true })));
   return path;
 }
 
@@ -128,11 +128,14 @@ describe('DDPG / TD3 through the experiment runner', () => {
 });
 
 describe('config extends', () => {
-  it('merges sections, replaces arrays, and replaces a section whose algo or kind switches', () => {
+  it('extends merges sections, replaces arrays, and replaces a section whose algo or kind switches', () => {
     const base = { agent: { algo: 'ppo', learningRate: 1, numSteps: 64 }, env: { reward: { kind: 'drawdown-penalised', penalty: 2 }, augment: [1, 2] }, seed: 1 };
-    expect(deepMerge(base, { agent: { learningRate: 2 } }).agent).toEqual({ algo: 'ppo', learningRate: 2, numSteps: 64 });
-    expect(deepMerge(base, { agent: { algo: 'td3', hidden: [8] } }).agent).toEqual({ algo: 'td3', hidden: [8] });
-    expect(deepMerge(base, { env: { reward: { kind: 'log-return' }, augment: [3] } }).env).toEqual({ reward: { kind: 'log-return' }, augment: [3] });
+    const ext = { switchReplaces: true };
+    expect(deepMerge(base, { agent: { learningRate: 2 } }, ext).agent).toEqual({ algo: 'ppo', learningRate: 2, numSteps: 64 });
+    expect(deepMerge(base, { agent: { algo: 'td3', hidden: [8] } }, ext).agent).toEqual({ algo: 'td3', hidden: [8] });
+    expect(deepMerge(base, { env: { reward: { kind: 'log-return' }, augment: [3] } }, ext).env).toEqual({ reward: { kind: 'log-return' }, augment: [3] });
+    // plain merge (sweep parameters): a kind field is just a field
+    expect(deepMerge(base, { env: { reward: { kind: 'log-return' } } }).env).toMatchObject({ reward: { kind: 'log-return', penalty: 2 } });
   });
 });
 
