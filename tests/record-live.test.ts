@@ -68,6 +68,8 @@ describe('live recorder', () => {
     await until(() => events.some((e) => e.type === 'reconnect' && e.symbol === 'BTC/USDT' && e.stream === 'books'), 30_000);
     const afterReconnect = btcBookFlushes();
     await until(() => btcBookFlushes() >= afterReconnect + 2, 20_000);
+    // Under load the second symbol's stream may lag: wait until it has written books too.
+    await until(() => events.filter((e) => e.type === 'flush' && e.symbol === 'ETH/USDT' && e.books > 0).reduce((s, e) => s + (e.type === 'flush' ? e.books : 0), 0) >= 2, 30_000);
     stop.abort();
     const stats = await run;
 
