@@ -12,13 +12,13 @@ import { join } from 'node:path';
 import { DataError } from '../../data/errors.js';
 import { restoreRng } from '../../data/random.js';
 import type { Space } from '../../envs/spaces.js';
-import { encodeTensors, readTensors, writeFolderAtomic, type NamedTensor, type TensorFileManifest } from '../nn/checkpoint-io.js';
+import { decodeNonFinite, encodeNonFinite, encodeTensors, readTensors, tensorsOf, unpackTensors, writeFolderAtomic, type TensorFileManifest } from '../nn/checkpoint-io.js';
 import type { ActionNoiseState } from '../common/exploration-noise.js';
 import type { ReplayContents } from '../common/replay-buffer.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, spaceFromJson, spaceToJson, type SpaceJson } from '../ppo/checkpoint.js';
 import { resolveDdpgConfig, type DdpgConfig } from './config.js';
 import type { DdpgOptimizerState } from './fused-engine.js';
-import { ddpgLayout, type DdpgLayout, type DdpgSpec } from './networks.js';
+import { ddpgLayout, type DdpgSpec } from './networks.js';
 import type { DdpgTrainerState } from './trainer.js';
 
 export interface DdpgCheckpointJson {
@@ -62,24 +62,14 @@ export interface DdpgCheckpointContents {
   envState?: unknown;
 }
 
-// Rng.state() holds NaN (no cached normal); JSON would turn it into null. Non-finite numbers
-// travel as the strings "NaN", "Infinity", "-Infinity" (as in PPO checkpoints).
-const encodeNonFinite = <T>(x: T): T =>
-  x === undefined ? x : (JSON.parse(JSON.stringify(x, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))) as T);
-const decodeNonFinite = <T>(x: T): T =>
-  x === undefined ? x : (JSON.parse(JSON.stringify(x), (_k, v: unknown) => (v === 'NaN' || v === 'Infinity' || v === '-Infinity' ? Number(v) : v)) as T);
-
-const tensorsOf = (layout: DdpgLayout, flat: Float32Array, prefix = ''): NamedTensor[] =>
-  layout.entries.map((e) => ({ name: prefix + e.name, shape: e.shape, data: flat.subarray(e.offset, e.offset + e.size) }));
-
 const finiteMetrics = (m: Record<string, number>): Record<string, number> =>
   Object.fromEntries(Object.entries(m).filter(([, v]) => Number.isFinite(v)));
 
 export async function saveDdpgCheckpoint(dir: string, c: DdpgCheckpointContents): Promise<void> {
   const layout = ddpgLayout(c.spec);
-  const w = encodeTensors('weights.bin', tensorsOf(layout, c.params));
-  const t = encodeTensors('targets.bin', tensorsOf(layout, c.targets));
-  const o = encodeTensors('optimizer.bin', [...tensorsOf(layout, c.optimizer.m, 'm/'), ...tensorsOf(layout, c.optimizer.v, 'v/')]);
+  const w = encodeTensors('weights.bin', tensorsOf(layout.entries, c.params));
+  const t = encodeTensors('targets.bin', tensorsOf(layout.entries, c.targets));
+  const o = encodeTensors('optimizer.bin', [...tensorsOf(layout.entries, c.optimizer.m, 'm/'), ...tensorsOf(layout.entries, c.optimizer.v, 'v/')]);
   const { obsSize: S, actionDim: D } = c.spec;
   const r = c.replay && encodeTensors('replay.bin', [
     { name: 'obs', shape: [c.replay.size, S], data: c.replay.obs },
@@ -121,17 +111,6 @@ export async function saveDdpgCheckpoint(dir: string, c: DdpgCheckpointContents)
   ]);
 }
 
-function unpack(layout: DdpgLayout, tensors: Map<string, Float32Array>, prefix: string, file: string): Float32Array {
-  const flat = new Float32Array(layout.size);
-  for (const e of layout.entries) {
-    const t = tensors.get(prefix + e.name);
-    if (!t) throw new DataError(`missing tensor ${prefix + e.name}`, { file });
-    if (t.length !== e.size) throw new DataError(`tensor ${prefix + e.name} has ${t.length} values, the network needs ${e.size} (shape [${e.shape.join(', ')}])`, { file });
-    flat.set(t, e.offset);
-  }
-  return flat;
-}
-
 export async function readDdpgCheckpointJson(dir: string): Promise<DdpgCheckpointJson> {
   const path = join(dir, 'policy.json');
   let json: DdpgCheckpointJson;
@@ -153,16 +132,16 @@ export async function loadDdpgCheckpoint(dir: string, opts: { training?: boolean
   const json = await readDdpgCheckpointJson(dir);
   const { actorOutput: _actorOutput, ...spec } = json.network;
   const layout = ddpgLayout(spec);
-  const params = unpack(layout, await readTensors(dir, json.weights), '', json.weights.file);
+  const params = unpackTensors(layout.entries, layout.size, await readTensors(dir, json.weights), '', json.weights.file);
   const training = opts.training ?? true;
   let targets = params;
   let optimizer: DdpgOptimizerState = { actorStep: 0, criticStep: 0, m: new Float32Array(layout.size), v: new Float32Array(layout.size) };
   let replay: ReplayContents | null = null;
   if (training) {
-    targets = unpack(layout, await readTensors(dir, json.targets), '', json.targets.file);
+    targets = unpackTensors(layout.entries, layout.size, await readTensors(dir, json.targets), '', json.targets.file);
     const moments = await readTensors(dir, json.optimizer.moments);
     const f = json.optimizer.moments.file;
-    optimizer = { actorStep: json.optimizer.actorStep, criticStep: json.optimizer.criticStep, m: unpack(layout, moments, 'm/', f), v: unpack(layout, moments, 'v/', f) };
+    optimizer = { actorStep: json.optimizer.actorStep, criticStep: json.optimizer.criticStep, m: unpackTensors(layout.entries, layout.size, moments, 'm/', f), v: unpackTensors(layout.entries, layout.size, moments, 'v/', f) };
     const rb = json.replayBuffer;
     if (rb) {
       const t = await readTensors(dir, rb.tensors);

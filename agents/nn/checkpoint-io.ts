@@ -101,3 +101,34 @@ export async function writeFolderAtomic(dir: string, files: { name: string; data
     throw e;
   }
 }
+
+// Rng.state() holds NaN (no cached normal) and env states may hold Infinity; JSON would turn them
+// into null. In checkpoints non-finite numbers travel as the strings "NaN", "Infinity", "-Infinity".
+export const encodeNonFinite = <T>(x: T): T =>
+  x === undefined ? x : (JSON.parse(JSON.stringify(x, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))) as T);
+export const decodeNonFinite = <T>(x: T): T =>
+  x === undefined ? x : (JSON.parse(JSON.stringify(x), (_k, v: unknown) => (v === 'NaN' || v === 'Infinity' || v === '-Infinity' ? Number(v) : v)) as T);
+
+/** One named block of a flat parameter array (every network layout lists these). */
+export interface FlatEntry {
+  name: string;
+  shape: readonly number[];
+  offset: number;
+  size: number;
+}
+
+/** The named tensors of a flat parameter array (views, no copies). */
+export const tensorsOf = (entries: readonly FlatEntry[], flat: Float32Array, prefix = ''): NamedTensor[] =>
+  entries.map((e) => ({ name: prefix + e.name, shape: [...e.shape], data: flat.subarray(e.offset, e.offset + e.size) }));
+
+/** Rebuilds a flat parameter array of `size` floats from named tensors, checking names and sizes. */
+export function unpackTensors(entries: readonly FlatEntry[], size: number, tensors: Map<string, Float32Array>, prefix: string, file: string): Float32Array {
+  const flat = new Float32Array(size);
+  for (const e of entries) {
+    const t = tensors.get(prefix + e.name);
+    if (!t) throw new DataError(`missing tensor ${prefix + e.name}`, { file });
+    if (t.length !== e.size) throw new DataError(`tensor ${prefix + e.name} has ${t.length} values, the network needs ${e.size} (shape [${e.shape.join(', ')}])`, { file });
+    flat.set(t, e.offset);
+  }
+  return flat;
+}

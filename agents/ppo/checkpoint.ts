@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { DataError } from '../../data/errors.js';
 import { restoreRng } from '../../data/random.js';
 import { box, discrete, type Space } from '../../envs/spaces.js';
-import { paramLayout, type ActorCriticSpec, type ParamLayout } from '../nn/actor-critic-layout.js';
+import { paramLayout, type ActorCriticSpec } from '../nn/actor-critic-layout.js';
 import type { AdamState } from '../nn/adam.js';
-import { encodeTensors, readTensors, writeFolderAtomic, type NamedTensor, type TensorFileManifest } from '../nn/checkpoint-io.js';
+import { decodeNonFinite, encodeNonFinite, encodeTensors, readTensors, tensorsOf, unpackTensors, writeFolderAtomic, type TensorFileManifest } from '../nn/checkpoint-io.js';
 import type { RewardNormalizerState } from '../common/reward-normalizer.js';
 import { resolvePpoConfig, type PpoConfig } from './config.js';
 import type { EngineKind } from './engine.js';
@@ -76,25 +76,14 @@ export interface PpoCheckpointContents {
   envState?: unknown;
 }
 
-// Rng.state() holds NaN (no cached normal); JSON would turn it into null, which restoreRng
-// would then hand back as a "cached" value. In the RNG and env states, non-finite numbers
-// therefore travel as the strings "NaN", "Infinity", "-Infinity".
-const encodeNonFinite = <T>(x: T): T =>
-  x === undefined ? x : (JSON.parse(JSON.stringify(x, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))) as T);
-const decodeNonFinite = <T>(x: T): T =>
-  x === undefined ? x : (JSON.parse(JSON.stringify(x), (_k, v: unknown) => (v === 'NaN' || v === 'Infinity' || v === '-Infinity' ? Number(v) : v)) as T);
-
-const tensorsOf = (layout: ParamLayout, flat: Float32Array, prefix = ''): NamedTensor[] =>
-  layout.entries.map((e) => ({ name: prefix + e.name, shape: e.shape, data: flat.subarray(e.offset, e.offset + e.size) }));
-
 // Metrics can hold NaN (explained variance of constant returns); JSON would turn it into null.
 const finiteMetrics = (m: Record<string, number>): Record<string, number> =>
   Object.fromEntries(Object.entries(m).filter(([, v]) => Number.isFinite(v)));
 
 export async function savePpoCheckpoint(dir: string, c: PpoCheckpointContents): Promise<void> {
   const layout = paramLayout(c.spec);
-  const w = encodeTensors('weights.bin', tensorsOf(layout, c.params));
-  const o = encodeTensors('optimizer.bin', [...tensorsOf(layout, c.optimizer.m, 'm/'), ...tensorsOf(layout, c.optimizer.v, 'v/')]);
+  const w = encodeTensors('weights.bin', tensorsOf(layout.entries, c.params));
+  const o = encodeTensors('optimizer.bin', [...tensorsOf(layout.entries, c.optimizer.m, 'm/'), ...tensorsOf(layout.entries, c.optimizer.v, 'v/')]);
   const obsStats = c.state.obsStats;
   const json: PpoCheckpointJson = {
     format: CHECKPOINT_FORMAT,
@@ -126,17 +115,6 @@ export async function savePpoCheckpoint(dir: string, c: PpoCheckpointContents): 
   ]);
 }
 
-function unpack(layout: ParamLayout, tensors: Map<string, Float32Array>, prefix: string, file: string): Float32Array {
-  const flat = new Float32Array(layout.size);
-  for (const e of layout.entries) {
-    const t = tensors.get(prefix + e.name);
-    if (!t) throw new DataError(`missing tensor ${prefix + e.name}`, { file });
-    if (t.length !== e.size) throw new DataError(`tensor ${prefix + e.name} has ${t.length} values, the network needs ${e.size} (shape [${e.shape.join(', ')}])`, { file });
-    flat.set(t, e.offset);
-  }
-  return flat;
-}
-
 export async function readPpoCheckpointJson(dir: string): Promise<PpoCheckpointJson> {
   const path = join(dir, 'policy.json');
   let json: PpoCheckpointJson;
@@ -155,11 +133,11 @@ export async function loadPpoCheckpoint(dir: string, opts: { optimizer?: boolean
   const json = await readPpoCheckpointJson(dir);
   const { activation: _activation, ...spec } = json.network;
   const layout = paramLayout(spec);
-  const params = unpack(layout, await readTensors(dir, json.weights), '', json.weights.file);
+  const params = unpackTensors(layout.entries, layout.size, await readTensors(dir, json.weights), '', json.weights.file);
   let optimizer: AdamState = { step: 0, m: new Float32Array(layout.size), v: new Float32Array(layout.size) };
   if (opts.optimizer ?? true) {
     const moments = await readTensors(dir, json.optimizer.moments);
-    optimizer = { step: json.optimizer.step, m: unpack(layout, moments, 'm/', json.optimizer.moments.file), v: unpack(layout, moments, 'v/', json.optimizer.moments.file) };
+    optimizer = { step: json.optimizer.step, m: unpackTensors(layout.entries, layout.size, moments, 'm/', json.optimizer.moments.file), v: unpackTensors(layout.entries, layout.size, moments, 'v/', json.optimizer.moments.file) };
   }
   const obs = json.normalizer.observation;
   return {

@@ -10,13 +10,13 @@ import { DataError } from '../../data/errors.js';
 import { restoreRng } from '../../data/random.js';
 import type { Space } from '../../envs/spaces.js';
 import type { AdamState } from '../nn/adam.js';
-import { encodeTensors, readTensors, writeFolderAtomic, type NamedTensor, type TensorFileManifest } from '../nn/checkpoint-io.js';
+import { decodeNonFinite, encodeNonFinite, encodeTensors, readTensors, tensorsOf, unpackTensors, writeFolderAtomic, type NamedTensor, type TensorFileManifest } from '../nn/checkpoint-io.js';
 import type { RewardNormalizerState } from '../common/reward-normalizer.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, spaceFromJson, spaceToJson, type SpaceJson } from '../ppo/checkpoint.js';
 import type { EngineKind } from '../ppo/engine.js';
 import type { PpoTrainerState } from '../ppo/trainer.js';
 import { resolveRecurrentPpoConfig, type RecurrentPpoConfig } from './config.js';
-import { recurrentLayout, type RecurrentLayout, type RecurrentSpec } from './layout.js';
+import { recurrentLayout, type RecurrentSpec } from './layout.js';
 
 export const RECURRENT_ALGO = 'recurrent-ppo';
 
@@ -69,35 +69,15 @@ export interface RecurrentCheckpointContents {
   rollout: RolloutState | null;
 }
 
-// As in the PPO checkpoint: RNG and env states may hold NaN / Infinity, which JSON would turn into null.
-const encodeNonFinite = <T>(x: T): T =>
-  x === undefined ? x : (JSON.parse(JSON.stringify(x, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))) as T);
-const decodeNonFinite = <T>(x: T): T =>
-  x === undefined ? x : (JSON.parse(JSON.stringify(x), (_k, v: unknown) => (v === 'NaN' || v === 'Infinity' || v === '-Infinity' ? Number(v) : v)) as T);
-
-const tensorsOf = (layout: RecurrentLayout, flat: Float32Array, prefix = ''): NamedTensor[] =>
-  layout.heads.entries.map((e) => ({ name: prefix + e.name, shape: e.shape, data: flat.subarray(e.offset, e.offset + e.size) }));
-
-function unpack(layout: RecurrentLayout, tensors: Map<string, Float32Array>, prefix: string, file: string): Float32Array {
-  const flat = new Float32Array(layout.size);
-  for (const e of layout.heads.entries) {
-    const t = tensors.get(prefix + e.name);
-    if (!t) throw new DataError(`missing tensor ${prefix + e.name}`, { file });
-    if (t.length !== e.size) throw new DataError(`tensor ${prefix + e.name} has ${t.length} values, the network needs ${e.size} (shape [${e.shape.join(', ')}])`, { file });
-    flat.set(t, e.offset);
-  }
-  return flat;
-}
-
 export async function saveRecurrentCheckpoint(dir: string, c: RecurrentCheckpointContents): Promise<void> {
   const layout = recurrentLayout(c.spec);
   const H = c.spec.lstmHidden;
-  const w = encodeTensors('weights.bin', tensorsOf(layout, c.params));
+  const w = encodeTensors('weights.bin', tensorsOf(layout.heads.entries, c.params));
   const roll = c.rollout;
   const rollTensors: NamedTensor[] = roll
     ? [{ name: 'rollout/hidden', shape: [roll.hidden.length / H, H], data: roll.hidden }, { name: 'rollout/cell', shape: [roll.cell.length / H, H], data: roll.cell }]
     : [];
-  const o = encodeTensors('optimizer.bin', [...tensorsOf(layout, c.optimizer.m, 'm/'), ...tensorsOf(layout, c.optimizer.v, 'v/'), ...rollTensors]);
+  const o = encodeTensors('optimizer.bin', [...tensorsOf(layout.heads.entries, c.optimizer.m, 'm/'), ...tensorsOf(layout.heads.entries, c.optimizer.v, 'v/'), ...rollTensors]);
   const obsStats = c.state.obsStats;
   const json: RecurrentCheckpointJson = {
     format: CHECKPOINT_FORMAT,
@@ -147,12 +127,12 @@ export async function loadRecurrentCheckpoint(dir: string, opts: { optimizer?: b
   const json = await readRecurrentCheckpointJson(dir);
   const { cell: _cell, gateOrder: _gates, activation: _activation, ...spec } = json.network;
   const layout = recurrentLayout(spec);
-  const params = unpack(layout, await readTensors(dir, json.weights), '', json.weights.file);
+  const params = unpackTensors(layout.heads.entries, layout.size, await readTensors(dir, json.weights), '', json.weights.file);
   let optimizer: AdamState = { step: 0, m: new Float32Array(layout.size), v: new Float32Array(layout.size) };
   let rollout: RolloutState | null = null;
   if (opts.optimizer ?? true) {
     const moments = await readTensors(dir, json.optimizer.moments);
-    optimizer = { step: json.optimizer.step, m: unpack(layout, moments, 'm/', json.optimizer.moments.file), v: unpack(layout, moments, 'v/', json.optimizer.moments.file) };
+    optimizer = { step: json.optimizer.step, m: unpackTensors(layout.heads.entries, layout.size, moments, 'm/', json.optimizer.moments.file), v: unpackTensors(layout.heads.entries, layout.size, moments, 'v/', json.optimizer.moments.file) };
     const hidden = moments.get('rollout/hidden');
     const cell = moments.get('rollout/cell');
     if (hidden && cell && json.rolloutStarts) rollout = { hidden, cell, starts: Uint8Array.from(json.rolloutStarts) };
