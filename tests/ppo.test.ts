@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../data/errors.js';
 import { logReturnWindow } from '../data/features/log-return-window.js';
 import { makeRng } from '../data/random.js';
-import type { Candles } from '../data/types.js';
 import { candleMarket, type CandleMarket } from '../envs/candle-market.js';
 import { CandleEnv } from '../envs/candle-env.js';
 import { CARTPOLE_MAX_STEPS, CartPoleEnv, CartPoleVecEnv, cartpoleStep } from '../envs/cartpole.js';
@@ -29,6 +28,7 @@ import { loadPolicy } from '../agents/ppo/load-policy.js';
 import { PpoTrainer } from '../agents/ppo/trainer.js';
 import { trainPpo } from '../agents/ppo/train.js';
 import { TAGS, type PpoUpdateRecord } from '../agents/ppo/update-record.js';
+import { sineCandles } from './helpers/sine-market.js';
 
 let dir = '';
 beforeAll(async () => {
@@ -256,18 +256,6 @@ describe('PPO learns', () => {
   }
 });
 
-/** log price = amplitude * sin(2 pi t / period) + noise; each bar opens at the previous close. */
-function sineCandles(n: number, period: number, amplitude: number, noise: number, seed: number): Candles {
-  const rng = makeRng(seed);
-  const close = new Float64Array(n);
-  for (let t = 0; t < n; t++) close[t] = 100 * Math.exp(amplitude * Math.sin((2 * Math.PI * t) / period) + noise * rng.normal());
-  const open = Float64Array.from(close, (_, t) => close[Math.max(0, t - 1)]);
-  return {
-    exchange: 'synthetic', symbol: 'SINE/USD', timeframe: '1h', ts: Float64Array.from({ length: n }, (_, t) => t * 3_600_000),
-    open, close, high: Float64Array.from(close, (x, t) => Math.max(x, open[t])), low: Float64Array.from(close, (x, t) => Math.min(x, open[t])),
-    volume: new Float64Array(n).fill(1e9),
-  };
-}
 
 /** Knows the next bar: long before a rise, short before a fall (Discrete {short, flat, long} or a target in [-1, 1]). */
 function nextBarOracle(env: CandleEnv, m: CandleMarket, actions: 'discrete' | 'continuous'): Policy {

@@ -12,7 +12,6 @@ import { ConfigError } from '../data/errors.js';
 import { fitPipeline, transform } from '../data/features/pipeline.js';
 import type { FeatureMatrix } from '../data/features/log-return-window.js';
 import { makeRng } from '../data/random.js';
-import type { Candles } from '../data/types.js';
 import { candleMarket } from '../envs/candle-market.js';
 import { CandleEnv } from '../envs/candle-env.js';
 import { timeSplits } from '../envs/splits.js';
@@ -27,19 +26,8 @@ import { predictorPolicy, windowClassifier } from '../agents/predictors/policy.j
 import type { SequencePredictor } from '../agents/predictors/predictor.js';
 import { fitPredictor, predictorTargets } from '../agents/predictors/train.js';
 import { windowEnds } from '../agents/predictors/windows.js';
+import { sineCandles } from './helpers/sine-market.js';
 
-/** log price = amplitude * sin(2 pi t / period) + noise. */
-function sineCandles(n: number, period: number, amplitude: number, noise: number, seed: number): Candles {
-  const rng = makeRng(seed);
-  const close = new Float64Array(n);
-  for (let t = 0; t < n; t++) close[t] = 100 * Math.exp(amplitude * Math.sin((2 * Math.PI * t) / period) + noise * rng.normal());
-  const open = Float64Array.from(close, (_, t) => close[Math.max(0, t - 1)]);
-  return {
-    exchange: 'synthetic', symbol: 'SINE/USD', timeframe: '1h', ts: Float64Array.from({ length: n }, (_, t) => t * 3_600_000),
-    open, close, high: Float64Array.from(close, (x, t) => Math.max(x, open[t])), low: Float64Array.from(close, (x, t) => Math.min(x, open[t])),
-    volume: new Float64Array(n).fill(1e9),
-  };
-}
 
 // The next return is mostly set by the sine's phase, which one return barely shows (the noise is
 // as large as a bar's move) but 16 of them do: memory pays.

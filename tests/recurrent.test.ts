@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../data/errors.js';
 import { logReturnWindow } from '../data/features/log-return-window.js';
 import { makeRng } from '../data/random.js';
-import type { Candles } from '../data/types.js';
 import { candleMarket } from '../envs/candle-market.js';
 import { CandleEnv } from '../envs/candle-env.js';
 import { checkEnv } from '../envs/check-env.js';
@@ -36,6 +35,7 @@ import { lstmUnroll, TfjsRecurrentEngine } from '../agents/recurrent/tfjs-engine
 import { TfjsParams } from '../agents/nn/tfjs-mlp.js';
 import { RecurrentPpoTrainer } from '../agents/recurrent/trainer.js';
 import { trainRecurrentPpo } from '../agents/recurrent/train.js';
+import { sineCandles } from './helpers/sine-market.js';
 
 let dir = '';
 beforeAll(async () => {
@@ -328,18 +328,6 @@ describe('the memory task', () => {
   });
 });
 
-/** log price = amplitude * sin(2 pi t / period) + noise; each bar opens at the previous close. */
-function sineCandles(n: number, period: number, amplitude: number, noise: number, seed: number): Candles {
-  const rng = makeRng(seed);
-  const close = new Float64Array(n);
-  for (let t = 0; t < n; t++) close[t] = 100 * Math.exp(amplitude * Math.sin((2 * Math.PI * t) / period) + noise * rng.normal());
-  const open = Float64Array.from(close, (_, t) => close[Math.max(0, t - 1)]);
-  return {
-    exchange: 'synthetic', symbol: 'SINE/USD', timeframe: '1h', ts: Float64Array.from({ length: n }, (_, t) => t * 3_600_000),
-    open, close, high: Float64Array.from(close, (x, t) => Math.max(x, open[t])), low: Float64Array.from(close, (x, t) => Math.min(x, open[t])),
-    volume: new Float64Array(n).fill(1e9),
-  };
-}
 
 describe('recurrent PPO on a held-out sine market', () => {
   const N = 5000;
