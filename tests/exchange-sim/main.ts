@@ -15,8 +15,15 @@ const argv = await yargs(hideBin(process.argv))
   .option('host', { type: 'string', default: '127.0.0.1', describe: 'interface to bind (keep loopback unless you know why)' })
   .option('store', { type: 'string', describe: 'also serve this store\'s series (the samples are always served)' })
   .option('speed', { type: 'number', default: 1, describe: 'live replay speed (1 = real time)' })
+  .option('allow-remote', { type: 'boolean', default: false, describe: 'permit a non-loopback --host (the sim has no authentication)' })
   .strict()
   .parseAsync();
+
+// The sim speaks an unauthenticated exchange API: it stays on loopback unless explicitly allowed.
+if (!/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(argv.host) && !argv['allow-remote']) {
+  console.error(`error: host: ${argv.host} is not a loopback address; the exchange sim has no authentication (pass --allow-remote to expose it anyway)`);
+  process.exit(2);
+}
 
 const candles: Candles[] = [];
 const trades: Trades[] = [];
