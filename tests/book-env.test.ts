@@ -415,25 +415,4 @@ describe('the real Binance BTC/USDT sample (depth 20)', () => {
     test.reset();
     expect(test.episodeBounds().from).toBeGreaterThanOrEqual(splits.test.from);
   });
-
-  it('measures steps/s with random actions (reported, not asserted)', async () => {
-    const m = await load();
-    const e = new BookEnv({ market: m, orderSize: 0.005 });
-    const rng = makeRng(9);
-    const actions = new Int32Array(1 << 16);
-    for (let i = 0; i < actions.length; i++) actions[i] = rng.int(e.actionSpace.n);
-    const run = (steps: number) => {
-      let r = e.reset();
-      for (let k = 0; k < steps; k++) {
-        r = e.step(actions[k & 0xffff]);
-        if (r.terminated || r.truncated) r = e.reset();
-      }
-    };
-    run(50_000);
-    const steps = 300_000;
-    const t0 = performance.now();
-    run(steps);
-    const s = (performance.now() - t0) / 1000;
-    console.log(`BookEnv: ${Math.round(steps / s).toLocaleString('en')} steps/s (random actions, depth-20 BTC/USDT sample, K=5)`);
-  });
 });
