@@ -8,7 +8,8 @@
 //   targets: theta' <- tau theta + (1 - tau) theta'
 // The critic input [obs, action] lives in one interleaved buffer per batch; the actor reads its
 // obs columns in place and writes mu(s) over the action columns for the actor step.
-import { adamCorrections, type AdamConfig } from '../nn/adam.js';
+import type { AdamConfig } from '../nn/adam.js';
+import { heapAdamStep } from '../nn/heap-adam.js';
 import type { FlatBuffers } from '../nn/fused-mlp.js';
 import { FusedNet } from '../nn/fused-net.js';
 import { jsKernels, type Kernels } from '../nn/kernels.js';
@@ -253,10 +254,7 @@ export class DdpgEngine {
   }
 
   private adamRange(from: number, len: number, step: number, lr: number): void {
-    const { stepSize, sqrtBc2 } = adamCorrections(step, lr, this.adam);
-    const { beta1, beta2, eps } = this.adam;
-    const o = from * 4;
-    this.heap.kernels.adam(this.flat.params + o, this.flat.grads + o, this.m + o, this.v + o, len, 1, beta1, beta2, stepSize, 1 / sqrtBc2, eps);
+    heapAdamStep(this.heap, { params: this.flat.params, grads: this.flat.grads, m: this.m, v: this.v }, from, len, step, lr, this.adam);
   }
 
   /** One Adam step of the critics (no gradient clipping, as CleanRL). */

@@ -1,7 +1,8 @@
 // The fused engine: both MLPs, the PPO loss gradient and Adam in one WebAssembly memory.
 // Per minibatch: copy the observations in, forward actor and critic (SIMD gemm + tanh), the
 // loss gradient w.r.t. the outputs in JS (ppo-loss.ts, O(batch x actions)), backward, clip, Adam.
-import { adamCorrections, clipScale, globalNorm, type AdamConfig, type AdamState } from '../nn/adam.js';
+import type { AdamConfig, AdamState } from '../nn/adam.js';
+import { clippedHeapAdamStep } from '../nn/heap-adam.js';
 import { headSize, type ParamLayout } from '../nn/actor-critic-layout.js';
 import { FusedMlp, type FlatBuffers } from '../nn/fused-mlp.js';
 import { jsKernels, type Kernels } from '../nn/kernels.js';
@@ -110,12 +111,8 @@ export class FusedEngine implements PpoEngine {
   }
 
   applyGradients(lr: number, maxGradNorm: number): number {
-    const n = this.layout.size;
-    const norm = globalNorm(this.heap.at(this.flat.grads, n));
     this.step += 1;
-    const { stepSize, sqrtBc2 } = adamCorrections(this.step, lr, this.adam);
-    const { beta1, beta2, eps } = this.adam;
-    this.heap.kernels.adam(this.flat.params, this.flat.grads, this.m, this.v, n, clipScale(norm, maxGradNorm), beta1, beta2, stepSize, 1 / sqrtBc2, eps);
+    const norm = clippedHeapAdamStep(this.heap, { params: this.flat.params, grads: this.flat.grads, m: this.m, v: this.v }, this.layout.size, this.step, lr, this.adam, maxGradNorm);
     this.syncTransposed();
     return norm;
   }

@@ -2,7 +2,8 @@
 // WebAssembly memory (agents/ppo/fused-engine.ts's design with an LSTM in front). Per minibatch:
 // copy the sequences in, LSTM forward over all steps, heads forward, loss gradient w.r.t. the
 // outputs in JS (ppo-loss.ts, shared with the MLP engine), heads backward into dL/dh, BPTT, Adam.
-import { adamCorrections, clipScale, globalNorm, type AdamConfig, type AdamState } from '../nn/adam.js';
+import type { AdamConfig, AdamState } from '../nn/adam.js';
+import { clippedHeapAdamStep } from '../nn/heap-adam.js';
 import { headSize } from '../nn/actor-critic-layout.js';
 import type { FlatBuffers } from '../nn/fused-mlp.js';
 import { jsKernels, type Kernels } from '../nn/kernels.js';
@@ -115,12 +116,8 @@ export class FusedRecurrentEngine implements RecurrentEngine {
   }
 
   applyGradients(lr: number, maxGradNorm: number): number {
-    const n = this.layout.size;
-    const norm = globalNorm(this.heap.at(this.flat.grads, n));
     this.step_ += 1;
-    const { stepSize, sqrtBc2 } = adamCorrections(this.step_, lr, this.adam);
-    const { beta1, beta2, eps } = this.adam;
-    this.heap.kernels.adam(this.flat.params, this.flat.grads, this.m, this.v, n, clipScale(norm, maxGradNorm), beta1, beta2, stepSize, 1 / sqrtBc2, eps);
+    const norm = clippedHeapAdamStep(this.heap, { params: this.flat.params, grads: this.flat.grads, m: this.m, v: this.v }, this.layout.size, this.step_, lr, this.adam, maxGradNorm);
     this.syncTransposed();
     return norm;
   }
