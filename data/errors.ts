@@ -30,3 +30,6 @@ export class ConfigError extends TradegymError {
 
 /** The exchange refused or failed a request after retries (or for a reason retries cannot fix). */
 export class ExchangeError extends TradegymError {}
+
+/** The command line itself is wrong (a missing argument, flags that exclude each other): exit code 1. */
+export class UsageError extends TradegymError {}

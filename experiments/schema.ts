@@ -7,7 +7,7 @@ import { PpoConfigSchema } from '../agents/ppo/config.js';
 import { RecurrentPpoConfigSchema } from '../agents/recurrent/config.js';
 import { DdpgAgentSchema, Td3AgentSchema } from '../agents/ddpg/config.js';
 import { PredictorConfigSchema } from '../agents/predictors/config.js';
-import { readConfigTree, validateConfig } from './config-file.js';
+import { loadConfigWithSets } from './config-file.js';
 
 const positive = () => z.number().positive();
 const fraction = () => z.number().min(0).max(1);
@@ -123,7 +123,7 @@ export const ExperimentSchema = z.strictObject({
 
 export type ExperimentConfig = z.infer<typeof ExperimentSchema>;
 
-/** Loads, merges `extends`, validates. */
-export function loadExperiment(path: string): ExperimentConfig {
-  return validateConfig(ExperimentSchema, readConfigTree(path), path);
+/** Loads, merges `extends`, validates; then applies `--set path=value` overrides and validates again. */
+export function loadExperiment(path: string, sets: readonly string[] = []): ExperimentConfig {
+  return loadConfigWithSets(ExperimentSchema, path, sets);
 }

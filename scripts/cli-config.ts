@@ -3,9 +3,12 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../data/errors.js';
+import { didYouMean } from '../data/nearest-names.js';
 
 const CliConfigSchema = z.strictObject({
   store: z.string().optional(),
+  /** The default market, exchange:symbol:timeframe. */
+  data: z.string().optional(),
   exchange: z.string().optional(),
   'exchange-url': z.url({ protocol: /^https?$/ }).optional(),
   symbol: z.string().optional(),
@@ -29,9 +32,12 @@ export function loadCliConfig(path: string): CliConfig {
   const parsed = CliConfigSchema.safeParse(kebab);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'config');
-    const allowed = issue.code === 'unrecognized_keys' ? `; allowed fields: ${Object.keys(CliConfigSchema.shape).join(', ')}` : '';
-    throw new ConfigError(`${path}: ${field}`, `${issue.message}${allowed}`);
+    if (issue.code === 'unrecognized_keys') {
+      const key = issue.keys[0];
+      const hint = didYouMean(key, Object.keys(CliConfigSchema.shape)) || `; allowed fields: ${Object.keys(CliConfigSchema.shape).join(', ')}`;
+      throw new ConfigError(`${path}: ${key}`, `unknown field${hint}`);
+    }
+    throw new ConfigError(`${path}: ${issue.path.join('.') || 'config'}`, issue.message);
   }
   return parsed.data;
 }

@@ -1,8 +1,11 @@
 // The `tradegym` command line. Each command lives in scripts/commands/ with its own --help example.
+// Command modules import only yargs and small helpers; a command's handler imports what it needs
+// when it runs, so `tradegym --help` and `tradegym data ls` start without loading TensorFlow.js,
+// ccxt or DuckDB (`npm run bench -- cli` measures it).
 import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { TradegymError } from '../data/errors.js';
-import { loadCliConfig } from './cli-config.js';
+import { exitCodeOf } from './exit-codes.js';
+import { setMarketDefaults } from './commands/options.js';
 import { dataCommand } from './commands/data.js';
 import { backtestCommand } from './commands/backtest.js';
 import { featuresCommand } from './commands/features.js';
@@ -15,11 +18,25 @@ import { evalCommand } from './commands/eval.js';
 import { sweepCommand } from './commands/sweep.js';
 import { workerCommand } from './commands/worker.js';
 
+/** `--defaults file.yaml`: read before yargs parses, so its market keys stay defaults, below any flag. */
+async function loadDefaults(argv: string[]): Promise<Record<string, unknown>> {
+  const i = argv.findIndex((a) => a === '--defaults' || a.startsWith('--defaults='));
+  if (i < 0) return {};
+  const path = argv[i].includes('=') ? argv[i].slice('--defaults='.length) : argv[i + 1];
+  if (!path || path.startsWith('--')) return {};
+  const { loadCliConfig } = await import('./cli-config.js');
+  const { data, exchange, symbol, timeframe, ...rest } = loadCliConfig(path);
+  setMarketDefaults({ data, exchange, symbol, timeframe });
+  return rest;
+}
+
 export async function main(argv: string[]): Promise<void> {
+  const defaults = await loadDefaults(argv);
   const cli = yargs(argv)
     .scriptName('tradegym')
     .usage('$0 <command> [options]')
-    .config('defaults', 'YAML file with defaults for the data flags (store, exchange, exchange-url, ...)', (path) => loadCliConfig(path))
+    .option('defaults', { type: 'string', describe: 'YAML file with defaults for the data flags (store, data, exchange-url, ...)' })
+    .config(defaults)
     .command(runCommand as CommandModule)
     .command(trainCommand as CommandModule)
     .command(evalCommand as CommandModule)
@@ -34,9 +51,11 @@ export async function main(argv: string[]): Promise<void> {
     .demandCommand(1, 'name a command; see --help')
     .strict()
     .recommendCommands()
+    .example('$0 run experiments/configs/quickstart.yaml', 'the main job on the shipped sample')
     .example('$0 data ls', 'list stored data and the shipped samples')
-    .example('$0 data fetch --symbol BTC/USDT --timeframe 1h --since 2024-01-01', 'download candles')
-    .epilog('Docs: README.md. Data lives in ./datastore unless --store or $TRADEGYM_STORE says otherwise.')
+    .example('$0 data fetch --data binance:BTC/USDT:1h --since 2024-01-01', 'download candles')
+    .epilog('Docs: README.md. Data lives in ./datastore unless --store or $TRADEGYM_STORE says otherwise.\n' +
+      'Exit codes: 0 ok, 1 usage, 2 config or validation error, 3 data errors found, 4 exchange unreachable or refused.')
     .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((msg, err) => {
       if (err) throw err;
@@ -49,9 +68,9 @@ export async function main(argv: string[]): Promise<void> {
 try {
   await main(hideBin(process.argv));
 } catch (err) {
-  if (err instanceof TradegymError || (err instanceof Error && err.name === 'YError')) {
-    console.error(`error: ${err.message}`);
-    process.exit(2);
-  }
-  throw err;
+  const code = exitCodeOf(err);
+  // An expected failure is one line; anything else is a bug and keeps its stack.
+  if (code === undefined) throw err;
+  console.error(`error: ${(err as Error).message}`);
+  process.exit(code);
 }

@@ -1,8 +1,6 @@
 // Writes candles as CSV that any tool reads and that import-candles.ts reads back to the same
 // numbers: JS's shortest round-trip number text (String(x)) is exact, so no precision is lost.
-import { randomBytes } from 'node:crypto';
-import { rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
 import type { Candles } from '../types.js';
 
 export const CANDLE_CSV_HEADER = 'ts,datetime,open,high,low,close,volume';
@@ -22,17 +20,7 @@ export function candlesToCsv(c: Candles): string {
   return out.join('\n');
 }
 
-/**
- * Writes the CSV atomically: to a temporary file in the same directory, then renamed over `path`,
- * so a reader (or a crash) never sees half a file.
- */
+/** Writes the CSV atomically (a reader or a crash never sees half a file). */
 export async function writeCandlesCsv(c: Candles, path: string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, candlesToCsv(c), 'utf8');
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
+  await writeFileAtomic(path, candlesToCsv(c));
 }

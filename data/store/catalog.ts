@@ -1,17 +1,17 @@
 // What a store holds: one row per series with its time span, row count and gaps (`data ls`).
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { DataKind } from '../types.js';
 import { timeframeMs } from '../timeframe.js';
-import { queryNumericColumns, sqlString } from './duckdb.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import { decodeSymbol } from './layout.js';
 import { candleFiles } from './candle-store.js';
 import { tradeFiles } from './trade-store.js';
 import { bookFiles } from './book-store.js';
+import { readTsColumn, readTsFooter, type TsFooter } from './parquet-footer.js';
 
 /** The sample datasets shipped with the package (a read-only store). */
-export const SAMPLES_STORE = fileURLToPath(new URL('../samples', import.meta.url));
+export const SAMPLES_STORE = join(PACKAGE_ROOT, 'data', 'samples');
 
 export interface SeriesInfo {
   store: string;
@@ -68,20 +68,59 @@ export async function listSeries(store: string): Promise<SeriesInfo[]> {
   return out;
 }
 
-async function summarize(files: string[], barMs?: number) {
-  const src = `read_parquet([${files.map(sqlString).join(', ')}])`;
-  if (barMs === undefined) {
-    const { columns } = await queryNumericColumns(`SELECT count(*)::DOUBLE, min(ts)::DOUBLE, max(ts)::DOUBLE FROM ${src}`);
-    return { files: files.length, rows: columns[0][0], from: columns[1][0], to: columns[2][0] };
+interface Summary {
+  files: number;
+  rows: number;
+  from: number;
+  to: number;
+  gaps?: number;
+  missingBars?: number;
+}
+
+/**
+ * Rows, span and (candles) gaps of a series, from the files' footers where they settle it: the
+ * store keeps each file's bars sorted and unique, so a file with (last - first) / bar + 1 rows has
+ * no hole inside, and holes between files show in their first and last timestamps. Only a file
+ * with holes inside (or no statistics) has its `ts` column read. No DuckDB: `data ls` stays fast.
+ */
+async function summarize(files: string[], barMs?: number): Promise<Summary> {
+  const parts = await Promise.all(files.map((f) => fileSummary(f, barMs)));
+  const rows = parts.reduce((s, p) => s + p.rows, 0);
+  const from = Math.min(...parts.map((p) => p.tsMin));
+  const to = Math.max(...parts.map((p) => p.tsMax));
+  if (barMs === undefined) return { files: files.length, rows, from, to };
+  parts.sort((a, b) => a.tsMin - b.tsMin);
+  let gaps = 0;
+  let missingBars = 0;
+  for (let i = 0; i < parts.length; i++) {
+    gaps += parts[i].gaps;
+    missingBars += parts[i].missingBars;
+    const d = i > 0 ? parts[i].tsMin - parts[i - 1].tsMax : 0;
+    if (d > barMs) {
+      gaps++;
+      missingBars += Math.round(d / barMs) - 1;
+    }
   }
-  const { columns } = await queryNumericColumns(
-    `SELECT count(*)::DOUBLE, min(ts)::DOUBLE, max(ts)::DOUBLE,
-            count(*) FILTER (WHERE d > ${barMs})::DOUBLE,
-            coalesce(sum(d / ${barMs} - 1) FILTER (WHERE d > ${barMs}), 0)::DOUBLE
-     FROM (SELECT ts, ts - lag(ts) OVER (ORDER BY ts) AS d FROM ${src})`,
-  );
-  return {
-    files: files.length, rows: columns[0][0], from: columns[1][0], to: columns[2][0],
-    gaps: columns[3][0], missingBars: Math.round(columns[4][0]),
-  };
+  return { files: files.length, rows, from, to, gaps, missingBars };
+}
+
+async function fileSummary(path: string, barMs?: number): Promise<TsFooter & { gaps: number; missingBars: number }> {
+  const f = await readTsFooter(path);
+  const settled = Number.isFinite(f.tsMin) && (barMs === undefined || f.rows === (f.tsMax - f.tsMin) / barMs + 1);
+  if (settled) return { ...f, gaps: 0, missingBars: 0 };
+  const ts = await readTsColumn(path);
+  let gaps = 0;
+  let missingBars = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < ts.length; i++) {
+    lo = Math.min(lo, ts[i]);
+    hi = Math.max(hi, ts[i]);
+    const d = i > 0 && barMs !== undefined ? ts[i] - ts[i - 1] : 0;
+    if (d > barMs!) {
+      gaps++;
+      missingBars += Math.round(d / barMs!) - 1;
+    }
+  }
+  return { rows: ts.length, tsMin: lo, tsMax: hi, gaps, missingBars };
 }

@@ -1,19 +1,27 @@
 // DuckDB access for the Parquet store: one in-process database, bulk transfer between typed
 // arrays and DuckDB vectors in 2048-row chunks (DuckDB's vector size), never row objects.
-import {
-  BIGINT, DOUBLE, DuckDBConnection, DuckDBDataChunk, DuckDBInstance, TINYINT, VARCHAR,
-} from '@duckdb/node-api';
-import type { DuckDBType, DuckDBValue, DuckDBVector } from '@duckdb/node-api';
+// The native module is imported on first use (~0.2 s): commands that never query (`--help`,
+// `data ls`, which reads Parquet footers) don't pay for it.
+import type { DuckDBConnection, DuckDBType, DuckDBValue, DuckDBVector } from '@duckdb/node-api';
 
+type DuckApi = typeof import('@duckdb/node-api');
+let api: DuckApi | undefined;
 let connection: Promise<DuckDBConnection> | undefined;
 
 /** The process-wide DuckDB connection (in-memory database; data lives in Parquet files). */
 export function duckdb(): Promise<DuckDBConnection> {
   connection ??= (async () => {
-    const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+    api = await import('@duckdb/node-api');
+    const instance = await api.DuckDBInstance.create(':memory:', { threads: '2' });
     return instance.connect();
   })();
   return connection;
+}
+
+/** The loaded module; only valid after `await duckdb()`. */
+function duck(): DuckApi {
+  if (!api) throw new Error('duckdb(): the connection is not open yet');
+  return api;
 }
 
 export type ColumnType = 'DOUBLE' | 'BIGINT' | 'TINYINT' | 'VARCHAR';
@@ -24,7 +32,7 @@ export interface ColumnData {
   values: Float64Array | Int8Array | string[];
 }
 
-const DUCK_TYPES: Record<ColumnType, DuckDBType> = { DOUBLE, BIGINT, TINYINT, VARCHAR };
+const duckType = (t: ColumnType): DuckDBType => duck()[t];
 const CHUNK = 2048;
 
 /** SQL string literal (paths and names; single quotes doubled). */
@@ -39,10 +47,10 @@ export async function loadTempTable(table: string, columns: ColumnData[]): Promi
   const ddl = columns.map((c) => `"${c.name}" ${c.type}`).join(', ');
   await db.run(`CREATE OR REPLACE TEMP TABLE ${table} (${ddl})`);
   const appender = await db.createAppender(table);
-  const types = columns.map((c) => DUCK_TYPES[c.type]);
+  const types = columns.map((c) => duckType(c.type));
   for (let start = 0; start < rows; start += CHUNK) {
     const n = Math.min(CHUNK, rows - start);
-    const chunk = DuckDBDataChunk.create(types, n);
+    const chunk = duck().DuckDBDataChunk.create(types, n);
     columns.forEach((c, j) => {
       const vec = chunk.getColumnVector(j) as DuckDBVector<DuckDBValue>;
       const v = c.values;
@@ -66,7 +74,7 @@ export async function queryColumns(sql: string): Promise<{ names: string[]; colu
   const db = await duckdb();
   const result = await db.run(sql);
   const names = result.columnNames();
-  const isText = result.columnTypes().map((t) => t.typeId === VARCHAR.typeId);
+  const isText = result.columnTypes().map((t) => t.typeId === duck().VARCHAR.typeId);
   const parts: (Float64Array | string[])[][] = names.map(() => []);
   let rows = 0;
   for (;;) {

@@ -1,4 +1,4 @@
-// Local execution: N child processes (child_process.fork with tsx), each running one trial at a
+// Local execution: N child processes (child_process.fork), each running one trial at a
 // time and relaying reports over IPC. A worker that dies mid-trial (crash, OOM, kill) is replaced
 // and its trial runs again on another process, up to `retries` times.
 import { fork, type ChildProcess } from 'node:child_process';
@@ -8,9 +8,22 @@ import type { Decision } from './early-stop.js';
 import type { Executor, ReportHandler } from './executor.js';
 import { failedOutcome, type TrialJob, type TrialOutcome } from './trial.js';
 
-export const LOCAL_WORKER_ENTRY = fileURLToPath(new URL('./local-worker-main.ts', import.meta.url));
-/** tsx's loader by absolute URL, so workers start whatever the current directory is. */
-export const TSX_IMPORT = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+// The worker entry beside this module: .ts when running from the sources (tests, `npm run
+// tradegym`), .js in the build (dist/) that the installed command runs.
+export const LOCAL_WORKER_ENTRY = fileURLToPath(new URL(`./local-worker-main${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+
+/**
+ * tsx's loader by absolute URL (so workers start whatever the current directory is), when it is
+ * installed (a checkout: it is a devDependency). Workers load it to run the sources, or a trial
+ * module a user wrote in TypeScript; the build runs without it.
+ */
+export const TSX_IMPORT: string | undefined = (() => {
+  try {
+    return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  } catch {
+    return undefined;
+  }
+})();
 
 export type ToWorker = { type: 'run'; job: TrialJob } | { type: 'decision'; seq: number; decision: Decision };
 export type FromWorker =
@@ -63,7 +76,7 @@ export class LocalProcessExecutor implements Executor {
   }
 
   private spawn(): Slot {
-    const proc = fork(LOCAL_WORKER_ENTRY, [], { execArgv: ['--import', TSX_IMPORT], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const proc = fork(LOCAL_WORKER_ENTRY, [], { execArgv: TSX_IMPORT ? ['--import', TSX_IMPORT] : [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const slot: Slot = { proc, busy: false, dead: false };
     proc.on('exit', () => {
       slot.dead = true;

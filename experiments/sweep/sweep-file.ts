@@ -125,8 +125,8 @@ export interface SweepSpec extends Omit<RawSweep, 'params' | 'base' | 'trial'> {
   params: Array<[string, SearchSpace]>;
 }
 
-/** Where the project's own trial lives (the lead's experiments/run-trial.ts). */
-export const DEFAULT_TRIAL = fileURLToPath(new URL('../run-trial.ts', import.meta.url));
+/** The project's own trial (experiments/run-trial.ts, or its build in dist/). */
+export const DEFAULT_TRIAL = fileURLToPath(new URL(`../run-trial${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
 
 export type SweepOverrides = Partial<Pick<RawSweep, 'workers' | 'concurrency' | 'trials' | 'seed'>>;
 

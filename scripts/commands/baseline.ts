@@ -1,37 +1,24 @@
 import type { CommandModule } from 'yargs';
-import { loadExperiment, BaselinesSchema } from '../../experiments/schema.js';
-import { prepareExperiment } from '../../experiments/prepare.js';
-import { scoreBaselines, scorePredictors, walkForwardBaselines, type ScoredPolicy } from '../../experiments/baselines-run.js';
-import { createRunDir } from '../../experiments/run-dir.js';
-import { writeScoredRun } from '../../experiments/run-output.js';
-import { isoTime } from '../../data/timeframe.js';
-import { printTable } from '../table.js';
-import { METRICS_HEADER, metricsRow } from './backtest.js';
+import { configOptions, loadExperimentArgs, type ConfigArgs } from './experiment-options.js';
 
-interface Args {
-  config: string;
+interface Args extends ConfigArgs {
   runs: string;
 }
 
-const f3 = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(3));
-
-export function baselineTable(scored: ScoredPolicy[]): { header: string[]; rows: string[][] } {
-  return {
-    header: [...METRICS_HEADER, 'accuracy', 'precision', 'recall', 'F1', 'AUC'],
-    rows: scored.map((s) => [...metricsRow(s.name, s.metrics), f3(s.metrics.ml?.accuracy), f3(s.metrics.ml?.precision), f3(s.metrics.ml?.recall), f3(s.metrics.ml?.f1), f3(s.metrics.ml?.auc)]),
-  };
-}
-
 export const baselineCommand: CommandModule<object, Args> = {
-  command: 'baseline',
+  command: 'baseline [config]',
   describe: 'train and score the classic baselines (MA-cross, RSI, logistic regression, random forest) on the test split',
   builder: (y) =>
-    y
-      .option('config', { type: 'string', demandOption: true, describe: 'experiment YAML (see experiments/configs/baselines.yaml)' })
+    configOptions(y, { what: 'experiment YAML (see experiments/configs/baselines.yaml)', totalSteps: false })
       .option('runs', { type: 'string', default: 'runs', describe: 'folder for run outputs' })
-      .example('$0 baseline --config experiments/configs/baselines.yaml', 'all baselines next to buy-and-hold') as never,
+      .example('$0 baseline experiments/configs/baselines.yaml', 'all baselines next to buy-and-hold')
+      .example('$0 baseline --config experiments/configs/baselines.yaml --set baselines.rsi.period=21', 'with an override') as never,
   handler: async (argv) => {
-    const config = loadExperiment(argv.config);
+    const config = await loadExperimentArgs(argv, 'baseline');
+    const [{ BaselinesSchema }, { prepareExperiment }, { scoreBaselines, scorePredictors, walkForwardBaselines }, { createRunDir }, { writeScoredRun }, { isoTime }, { printTable }, { baselineTable }] = await Promise.all([
+      import('../../experiments/schema.js'), import('../../experiments/prepare.js'), import('../../experiments/baselines-run.js'),
+      import('../../experiments/run-dir.js'), import('../../experiments/run-output.js'), import('../../data/timeframe.js'), import('../table.js'), import('./metrics-table.js'),
+    ]);
     const cfg = config.baselines ?? BaselinesSchema.parse({});
     const started = new Date();
     const p = await prepareExperiment(config);

@@ -1,11 +1,9 @@
 import type { CommandModule } from 'yargs';
-import { rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { readRun } from '../../experiments/run-dir.js';
-import { ML_COLUMNS, metricValue, resolveMetric, sortByMetric, type MetricColumn } from '../../experiments/report/columns.js';
-import { compareEntries, renderComparePage, runLabels, type CompareEntry, type LabelledRun } from '../../experiments/report/compare.js';
+import type { MetricColumn } from '../../experiments/report/columns.js';
+import type { CompareEntry, LabelledRun } from '../../experiments/report/compare.js';
 import { formatTable } from '../table.js';
-import { METRICS_HEADER, metricsRow } from './backtest.js';
+import { METRICS_HEADER, metricsRow } from './metrics-table.js';
 
 export interface CompareRunsOptions {
   /** Metric to order rows by: a key (sharpe, maxDrawdown) or a table label (max DD); default sharpe. */
@@ -33,6 +31,9 @@ export interface CompareRunsResult {
 
 /** Reads the run folders, sorts their policies by a metric, and optionally writes compare.html. */
 export async function compareRuns(dirs: string[], opts: CompareRunsOptions = {}): Promise<CompareRunsResult> {
+  const [{ readRun }, { ML_COLUMNS, metricValue, resolveMetric, sortByMetric }, { compareEntries, renderComparePage, runLabels }, { writeFileAtomic }] = await Promise.all([
+    import('../../experiments/run-dir.js'), import('../../experiments/report/columns.js'), import('../../experiments/report/compare.js'), import('../../data/atomic-write.js'),
+  ]);
   const sortedBy = resolveMetric(opts.sort ?? 'sharpe');
   const labels = runLabels(dirs);
   const runs: LabelledRun[] = [];
@@ -49,9 +50,7 @@ export async function compareRuns(dirs: string[], opts: CompareRunsOptions = {})
   if (opts.out) {
     const out = resolve(opts.out);
     const html = renderComparePage(runs, entries, { policy: opts.policy, sortedBy, order: opts.order, generatedAt: opts.generatedAt, pageDir: dirname(out) });
-    const tmp = `${out}.tmp-${process.pid}`;
-    await writeFile(tmp, html);
-    await rename(tmp, out);
+    await writeFileAtomic(out, html);
     result.out = opts.out;
   }
   return result;

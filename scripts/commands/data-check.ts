@@ -1,18 +1,11 @@
 import type { CommandModule } from 'yargs';
-import { checkCandles, formatCheckReport, repairCandles } from '../../data/clean/index.js';
-import { importCandlesFile } from '../../data/sources/import-candles.js';
-import { readCandles, replaceCandles } from '../../data/store/candle-store.js';
 import { ConfigError } from '../../data/errors.js';
 import type { Candles } from '../../data/types.js';
-import { findCandleStore } from '../../data/store/find-candles.js';
-import { requireTimeframe, storeDir, storeOption } from './options.js';
+import { explicitTimeframe, marketFrom, marketOptions, storeDir, storeOption, type MarketArgs } from './options.js';
 import { repairOptions, repairPolicyFrom, wantsRepair, type RepairArgs } from './repair-flags.js';
 
-interface Args extends RepairArgs {
+interface Args extends RepairArgs, MarketArgs {
   file?: string;
-  exchange: string;
-  symbol?: string;
-  timeframe?: string;
   store?: string;
   write: boolean;
   max: number;
@@ -22,19 +15,19 @@ export const dataCheck: CommandModule<object, Args> = {
   command: 'check',
   describe: 'validate candles (gaps, duplicates, order, NaN, bad prices, outliers) and optionally repair them',
   builder: (y) =>
-    repairOptions(storeOption(y))
-      .option('file', { type: 'string', describe: 'check a file (JSON/CSV) instead of a stored series' })
-      .option('exchange', { type: 'string', default: 'binance' })
-      .option('symbol', { type: 'string', describe: 'unified symbol, e.g. BTC/USDT' })
-      .option('timeframe', { type: 'string', describe: 'e.g. 1m, 1h' })
+    repairOptions(marketOptions(storeOption(y)))
+      .option('file', { type: 'string', describe: 'check a file (JSON/CSV) instead of a stored series (give its --timeframe)' })
       .option('write', { type: 'boolean', default: false, describe: 'store the repaired series (replaces the stored one)' })
       .option('max', { type: 'number', default: 20, describe: 'findings to print' })
-      .example('$0 data check --exchange coinbase --symbol BTC/USD --timeframe 1h', 'check the shipped sample')
-      .example('$0 data check --file BTC_USDT-1m.json --symbol BTC/USDT --timeframe 1m --gaps ffill --duplicates keep-last', 'show what a repair would change')
-      .example('$0 data check --symbol BTC/USDT --timeframe 1m --gaps ffill --write', 'repair a stored series in place') as never,
+      .example('$0 data check --data coinbase:BTC/USD:1h', 'check the shipped sample')
+      .example('$0 data check --file BTC_USDT-1m.json --data binance:BTC/USDT:1m --gaps ffill --duplicates keep-last', 'show what a repair would change')
+      .example('$0 data check --data binance:BTC/USDT:1m --gaps ffill --write', 'repair a stored series in place') as never,
   handler: async (argv) => {
-    if (!argv.symbol) throw new ConfigError('symbol', 'required, e.g. --symbol BTC/USDT');
-    const key = { exchange: argv.exchange, symbol: argv.symbol, timeframe: requireTimeframe(argv.timeframe) };
+    if (argv.file && !explicitTimeframe(argv)) throw new ConfigError('timeframe', `give the timeframe of ${argv.file}, e.g. --timeframe 1m (or --data exchange:symbol:timeframe)`);
+    const key = marketFrom(argv);
+    const [{ checkCandles, formatCheckReport, repairCandles }, { importCandlesFile }, { readCandles, replaceCandles }, { findCandleStore }] = await Promise.all([
+      import('../../data/clean/index.js'), import('../../data/sources/import-candles.js'), import('../../data/store/candle-store.js'), import('../../data/store/find-candles.js'),
+    ]);
     let candles: Candles;
     let target: { store: string; isSample: boolean } | undefined;
     if (argv.file) {

@@ -1,19 +1,11 @@
 import type { CommandModule } from 'yargs';
-import { checkCandles, checkTrades, formatCheckReport, formatTradesReport, repairCandles } from '../../data/clean/index.js';
-import { importCandlesFile } from '../../data/sources/import-candles.js';
-import { importTradesFile } from '../../data/sources/import-trades.js';
-import { writeCandles } from '../../data/store/candle-store.js';
-import { writeTrades } from '../../data/store/trade-store.js';
-import { DataError } from '../../data/errors.js';
+import { ConfigError, DataError } from '../../data/errors.js';
 import { isoTime } from '../../data/timeframe.js';
-import { requireTimeframe, storeDir, storeOption } from './options.js';
+import { explicitTimeframe, marketFrom, marketOptions, storeDir, storeOption, type MarketArgs } from './options.js';
 import { repairOptions, repairPolicyFrom, type RepairArgs } from './repair-flags.js';
 
-interface Args extends RepairArgs {
+interface Args extends RepairArgs, MarketArgs {
   file: string;
-  exchange: string;
-  symbol: string;
-  timeframe?: string;
   kind: 'ohlcv' | 'trades';
   store?: string;
 }
@@ -22,19 +14,24 @@ export const dataImport: CommandModule<object, Args> = {
   command: 'import <file>',
   describe: 'import candles or trades from a file (freqtrade JSON, CSV with a header, Tardis/freqtrade trades)',
   builder: (y) =>
-    repairOptions(storeOption(y))
+    repairOptions(marketOptions(storeOption(y)))
       .positional('file', { type: 'string', demandOption: true, describe: 'a .json, .json.gz, .csv or .csv.gz file' })
-      .option('exchange', { type: 'string', demandOption: true })
-      .option('symbol', { type: 'string', demandOption: true })
-      .option('timeframe', { type: 'string', describe: 'candle timeframe (ohlcv)' })
       .option('kind', { choices: ['ohlcv', 'trades'] as const, default: 'ohlcv' as const })
-      .example('$0 data import BTC_USDT-1m.json --exchange binance --symbol BTC/USDT --timeframe 1m', 'a freqtrade download')
-      .example('$0 data import Coinbase_BTCUSD_1h.csv --exchange coinbase --symbol BTC/USD --timeframe 1h', 'a CryptoDataDownload CSV')
-      .example('$0 data import dupes.json --exchange binance --symbol BTC/USDT --timeframe 1m --duplicates keep-last --order sort', 'repair while importing') as never,
+      .example('$0 data import BTC_USDT-1m.json --data binance:BTC/USDT:1m', 'a freqtrade download')
+      .example('$0 data import Coinbase_BTCUSD_1h.csv --exchange coinbase --symbol BTC/USD --timeframe 1h', 'a CryptoDataDownload CSV (long form)')
+      .example('$0 data import dupes.json --data binance:BTC/USDT:1m --duplicates keep-last --order sort', 'repair while importing') as never,
   handler: async (argv) => {
+    // Never file data under the default market: the user names where it goes.
+    if (!argv.data && (!argv.exchange || !argv.symbol)) throw new ConfigError('data', `say which market ${argv.file} holds: --data exchange:symbol:timeframe (or --exchange, --symbol${argv.kind === 'ohlcv' ? ', --timeframe' : ''})`);
+    if (argv.kind === 'ohlcv' && !explicitTimeframe(argv)) throw new ConfigError('timeframe', `give the timeframe of ${argv.file}, e.g. --timeframe 1h`);
+    const key = marketFrom(argv, { needTimeframe: argv.kind === 'ohlcv' });
+    const [{ checkCandles, checkTrades, formatCheckReport, formatTradesReport, repairCandles }, { importCandlesFile }, { importTradesFile }, { writeCandles }, { writeTrades }] = await Promise.all([
+      import('../../data/clean/index.js'), import('../../data/sources/import-candles.js'), import('../../data/sources/import-trades.js'),
+      import('../../data/store/candle-store.js'), import('../../data/store/trade-store.js'),
+    ]);
     const store = storeDir(argv);
     if (argv.kind === 'trades') {
-      const { trades, notes } = await importTradesFile(argv.file, { exchange: argv.exchange, symbol: argv.symbol });
+      const { trades, notes } = await importTradesFile(argv.file, { exchange: key.exchange, symbol: key.symbol });
       for (const n of notes) console.log(`note: ${n}`);
       const report = checkTrades(trades);
       if (!report.ok) {
@@ -45,7 +42,6 @@ export const dataImport: CommandModule<object, Args> = {
       console.log(`stored ${r.rows} trades (${isoTime(trades.ts[0])} .. ${isoTime(trades.ts[trades.ts.length - 1])}) in ${r.files.length} files under ${store}`);
       return;
     }
-    const key = { exchange: argv.exchange, symbol: argv.symbol, timeframe: requireTimeframe(argv.timeframe) };
     const { candles, notes } = await importCandlesFile(argv.file, key);
     for (const n of notes) console.log(`note: ${n}`);
     const opts = { outlierThreshold: argv['outlier-threshold'], file: argv.file };

@@ -1,7 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { listSeries, SAMPLES_STORE } from '../../data/store/catalog.js';
-import { isoTime } from '../../data/timeframe.js';
-import { printTable } from '../table.js';
 import { storeDir, storeOption } from './options.js';
 
 interface Args {
@@ -17,6 +14,9 @@ export const dataLs: CommandModule<object, Args> = {
       .option('json', { type: 'boolean', default: false, describe: 'print JSON instead of a table' })
       .example('$0 data ls', 'what the store and the samples hold') as never,
   handler: async (argv) => {
+    const [{ listSeries, SAMPLES_STORE }, { isoTime }, { printTable }] = await Promise.all([
+      import('../../data/store/catalog.js'), import('../../data/timeframe.js'), import('../table.js'),
+    ]);
     const store = storeDir(argv);
     const series = [...(await listSeries(store)), ...(await listSeries(SAMPLES_STORE)).map((s) => ({ ...s, store: 'samples' }))];
     if (argv.json) {

@@ -1,12 +1,11 @@
 import type { CommandModule } from 'yargs';
-import { recordLive } from '../../data/sources/record-live.js';
 import { ConfigError } from '../../data/errors.js';
-import { exchangeFromArgs, exchangeOptions, storeDir, storeOption } from './options.js';
+import { exchangeFromArgs, exchangeUrlOption, marketFrom, storeDir, storeOption } from './options.js';
 
 interface Args {
-  exchange: string;
+  exchange?: string;
   'exchange-url'?: string;
-  symbols: string;
+  symbols?: string;
   depth: number;
   'flush-ms': number;
   trades: boolean;
@@ -18,19 +17,22 @@ export const dataRecord: CommandModule<object, Args> = {
   command: 'record',
   describe: 'record live L2 books and trades through ccxt.pro websockets into the store',
   builder: (y) =>
-    exchangeOptions(storeOption(y))
-      .option('symbols', { type: 'string', demandOption: true, describe: 'comma-separated unified symbols' })
+    exchangeUrlOption(storeOption(y))
+      .option('exchange', { type: 'string', describe: 'ccxt exchange id (default: the default market\'s)' })
+      .option('symbols', { type: 'string', describe: 'comma-separated unified symbols (default: the default market\'s)' })
       .option('depth', { type: 'number', default: 20, describe: 'book levels kept per side' })
       .option('flush-ms', { type: 'number', default: 5000, describe: 'write a chunk file this often (what a crash can lose)' })
       .option('trades', { type: 'boolean', default: true, describe: 'record trades too (--no-trades to skip)' })
       .option('duration', { type: 'number', describe: 'stop after this many seconds (default: until Ctrl-C)' })
       .example('$0 data record --exchange binance --symbols BTC/USDT,ETH/USDT --depth 20', 'record until Ctrl-C') as never,
   handler: async (argv) => {
-    const symbols = argv.symbols.split(',').map((s) => s.trim()).filter(Boolean);
+    const market = marketFrom({ exchange: argv.exchange }, { needTimeframe: false });
+    const symbols = (argv.symbols ?? market.symbol).split(',').map((s) => s.trim()).filter(Boolean);
     if (!symbols.length) throw new ConfigError('symbols', 'give at least one symbol, e.g. BTC/USDT');
     if (!Number.isInteger(argv.depth) || argv.depth < 1 || argv.depth > 1000) throw new ConfigError('depth', 'must be an integer from 1 to 1000');
     if (!(argv['flush-ms'] >= 100)) throw new ConfigError('flush-ms', 'must be at least 100');
-    const ex = await exchangeFromArgs(argv, true);
+    const { recordLive } = await import('../../data/sources/record-live.js');
+    const ex = await exchangeFromArgs(market.exchange, argv, true);
     const stop = new AbortController();
     const onSignal = () => stop.abort();
     process.once('SIGINT', onSignal);

@@ -1,15 +1,8 @@
 import type { CommandModule } from 'yargs';
-import { rename, writeFile } from 'node:fs/promises';
-import { computeFeatures } from '../../data/features/pipeline.js';
 import { featureHelp } from '../../data/features/feature-catalog.js';
-import { readCandles } from '../../data/store/candle-store.js';
-import { findCandleStore } from '../../data/store/find-candles.js';
-import { requireTimeframe, storeDir, storeOption, timeFlag } from './options.js';
+import { marketFrom, marketOptions, storeDir, storeOption, timeRange, timeRangeOptions, type MarketArgs } from './options.js';
 
-interface Args {
-  exchange: string;
-  symbol: string;
-  timeframe?: string;
+interface Args extends MarketArgs {
   set: string;
   out: string;
   model: boolean;
@@ -22,20 +15,18 @@ export const featuresCommand: CommandModule<object, Args> = {
   command: 'features',
   describe: 'compute indicator columns for a stored series and write them to CSV',
   builder: (y) =>
-    storeOption(y)
-      .option('exchange', { type: 'string', default: 'coinbase' })
-      .option('symbol', { type: 'string', default: 'BTC/USD' })
-      .option('timeframe', { type: 'string', default: '1h' })
+    timeRangeOptions(marketOptions(storeOption(y)))
       .option('set', { type: 'string', default: 'sma:20,ema:20,rsi:14,macd:12:26:9,bb:20:2,atr:14', describe: `comma-separated specs: ${featureHelp().join('; ')}` })
       .option('model', { type: 'boolean', default: false, describe: 'the scale-free model features instead of raw indicator values' })
       .option('out', { type: 'string', demandOption: true, describe: 'CSV file (written atomically)' })
-      .option('since', { type: 'string' })
-      .option('until', { type: 'string' })
-      .example('$0 features --exchange coinbase --symbol BTC/USD --timeframe 1h --set sma:20,ema:20,rsi:14,macd:12:26:9,bb:20:2,atr:14 --out f.csv', 'indicators of the shipped sample') as never,
+      .example('$0 features --data coinbase:BTC/USD:1h --set sma:20,ema:20,rsi:14,macd:12:26:9,bb:20:2,atr:14 --out f.csv', 'indicators of the shipped sample') as never,
   handler: async (argv) => {
-    const key = { exchange: argv.exchange, symbol: argv.symbol, timeframe: requireTimeframe(argv.timeframe) };
-    const { store } = await findCandleStore(storeDir(argv), key);
-    const c = await readCandles(store, key, { from: timeFlag(argv.since, 'since'), to: timeFlag(argv.until, 'until') });
+    const key = marketFrom(argv);
+    const [{ loadCandles }, { computeFeatures }, { writeFileAtomic }] = await Promise.all([
+      import('../../data/store/load-candles.js'), import('../../data/features/pipeline.js'), import('../../data/atomic-write.js'),
+    ]);
+    const { candles: c, note } = await loadCandles(storeDir(argv), key, timeRange(argv));
+    if (note) console.log(note);
     const specs = argv.set.split(',').map((s) => s.trim()).filter(Boolean);
     const { values, columns } = computeFeatures(c, specs, !argv.model);
     const F = columns.length;
@@ -45,9 +36,7 @@ export const featuresCommand: CommandModule<object, Args> = {
       for (let j = 0; j < F; j++) row.push(Number.isNaN(values[t * F + j]) ? '' : String(values[t * F + j]));
       lines.push(row.join(','));
     }
-    const tmp = `${argv.out}.tmp-${process.pid}`;
-    await writeFile(tmp, `${lines.join('\n')}\n`);
-    await rename(tmp, argv.out);
+    await writeFileAtomic(argv.out, `${lines.join('\n')}\n`);
     console.log(`wrote ${c.ts.length} rows x ${F} columns (${columns.join(', ')}) to ${argv.out}`);
   },
 };

@@ -1,30 +1,117 @@
-// Flags shared by the data commands, and their conversion to typed values.
+// Flags shared by the commands, and their conversion to typed values. This module is loaded by
+// every command's --help, so it imports nothing heavy: exchange clients load when a command runs.
 import type { Argv } from 'yargs';
 import { ConfigError } from '../../data/errors.js';
 import { parseTime, timeframeMs } from '../../data/timeframe.js';
 import { resolveStoreDir } from '../../data/store/layout.js';
-import { createExchange, prepareExchange } from '../../data/sources/exchange.js';
+
+/** The market every command uses unless told otherwise: the shipped Coinbase BTC/USD hourly sample. */
+export const DEFAULT_MARKET = 'coinbase:BTC/USD:1h';
+
+export interface Market {
+  exchange: string;
+  symbol: string;
+  timeframe: string;
+}
+
+/** Defaults from `--defaults file.yaml` (set once by the CLI before a command runs). */
+let fileDefaults: { data?: string; exchange?: string; symbol?: string; timeframe?: string } = {};
+export function setMarketDefaults(d: typeof fileDefaults): void {
+  fileDefaults = d;
+}
 
 export const storeOption = <T>(y: Argv<T>) =>
   y.option('store', { type: 'string', describe: 'data folder (default ./datastore or $TRADEGYM_STORE)' });
 
-export const exchangeOptions = <T>(y: Argv<T>) =>
+export const exchangeUrlOption = <T>(y: Argv<T>) =>
+  y.option('exchange-url', { type: 'string', describe: 'http://host:port serving the same API paths (local server, proxy, testnet)' });
+
+/**
+ * `--data exchange:symbol:timeframe`, with `--exchange/--symbol/--timeframe` as the long form.
+ * No yargs defaults: `marketFrom` fills what is missing from DEFAULT_MARKET (or the defaults
+ * file), so it can tell a flag the user gave from a default.
+ */
+export const marketOptions = <T>(y: Argv<T>) =>
   y
-    .option('exchange', { type: 'string', describe: 'ccxt exchange id', default: 'binance' })
-    .option('exchange-url', { type: 'string', describe: 'http://host:port serving the same API paths (local server, proxy, testnet)' });
+    .option('data', { type: 'string', describe: `market as exchange:symbol:timeframe (default ${DEFAULT_MARKET}, the shipped sample)` })
+    .option('exchange', { type: 'string', describe: 'ccxt exchange id (long form of --data)' })
+    .option('symbol', { type: 'string', describe: 'unified symbol, e.g. BTC/USDT (long form of --data)' })
+    .option('timeframe', { type: 'string', describe: 'bar length, e.g. 1m, 1h, 4h (long form of --data)' });
+
+export interface MarketArgs {
+  data?: string;
+  exchange?: string;
+  symbol?: string;
+  timeframe?: string;
+}
+
+/** "exchange:symbol:timeframe" (or "exchange:symbol"), e.g. coinbase:BTC/USD:1h. */
+export function parseMarket(s: string, field = 'data'): Partial<Market> & { exchange: string; symbol: string } {
+  const parts = s.split(':');
+  // A settled symbol (BTC/USDT:USDT) has a colon of its own: exchange:BASE/QUOTE:SETTLE:timeframe.
+  if (parts.length === 4 && /^[A-Za-z0-9.-]+$/.test(parts[2]) && timeframeLike(parts[3])) parts.splice(1, 2, `${parts[1]}:${parts[2]}`);
+  if (parts.length < 2 || parts.length > 3 || parts.some((p) => !p)) {
+    throw new ConfigError(field, `"${s}" must be exchange:symbol:timeframe, e.g. ${DEFAULT_MARKET}`);
+  }
+  const [exchange, symbol, timeframe] = parts;
+  if (timeframe !== undefined) timeframeMs(timeframe, field);
+  return { exchange, symbol, ...(timeframe ? { timeframe } : {}) };
+}
+
+const timeframeLike = (s: string) => /^\d+[smhdw]$/.test(s);
+
+/**
+ * The market a command works on: the long-form flags and `--data` (they must agree), else the
+ * defaults file, else DEFAULT_MARKET.
+ */
+export function marketFrom(argv: MarketArgs, opts: { needTimeframe?: boolean } = {}): Market {
+  const base = parseMarket(fileDefaults.data ?? DEFAULT_MARKET, 'defaults: data');
+  const fromFile = { ...base, ...pick(fileDefaults) };
+  const fromData = argv.data ? parseMarket(argv.data) : {};
+  const explicit = pick(argv);
+  for (const k of ['exchange', 'symbol', 'timeframe'] as const) {
+    const d = (fromData as Partial<Market>)[k];
+    if (d !== undefined && explicit[k] !== undefined && d !== explicit[k]) {
+      throw new ConfigError(k, `--data says ${d} but --${k} says ${explicit[k]}; give one of them`);
+    }
+  }
+  const m = { ...fromFile, ...fromData, ...explicit } as Market;
+  if (opts.needTimeframe !== false) timeframeMs(m.timeframe);
+  return m;
+}
+
+function pick(a: { exchange?: string; symbol?: string; timeframe?: string }): Partial<Market> {
+  const out: Partial<Market> = {};
+  if (a.exchange !== undefined) out.exchange = a.exchange;
+  if (a.symbol !== undefined) out.symbol = a.symbol;
+  if (a.timeframe !== undefined) out.timeframe = a.timeframe;
+  return out;
+}
+
+/** The timeframe the user gave on the command line, if any (a file's timeframe must not default). */
+export function explicitTimeframe(argv: MarketArgs): string | undefined {
+  return argv.timeframe ?? (argv.data ? parseMarket(argv.data).timeframe : undefined);
+}
 
 export function storeDir(argv: { store?: string }): string {
   return resolveStoreDir(argv.store);
 }
 
-export function requireTimeframe(tf: string | undefined): string {
-  if (!tf) throw new ConfigError('timeframe', 'required, e.g. --timeframe 1m');
-  timeframeMs(tf);
-  return tf;
-}
-
 export function timeFlag(value: string | undefined, field: string): number | undefined {
   return value === undefined ? undefined : parseTime(value, field);
+}
+
+export const timeRangeOptions = <T>(y: Argv<T>) =>
+  y
+    .option('since', { type: 'string', describe: 'first bar, ISO date or epoch ms (like Freqtrade\'s --timerange start)' })
+    .option('until', { type: 'string', describe: 'end (exclusive), ISO date or epoch ms' });
+
+/** `--since/--until` as [from, to) in ms; refuses an empty range. */
+export function timeRange(argv: { since?: string; until?: string }): { from?: number; to?: number } {
+  const from = timeFlag(argv.since, 'since');
+  const to = timeFlag(argv.until, 'until');
+  if (from !== undefined && to !== undefined && to <= from) throw new ConfigError('until', 'must be after --since');
+  return { from, to };
 }
 
 /** Exchange credentials come from the environment only (never flags: flags land in shell history). */
@@ -33,8 +120,9 @@ export function credentialsFromEnv(exchange: string): { apiKey?: string; secret?
   return { apiKey: process.env[`TRADEGYM_${up}_API_KEY`], secret: process.env[`TRADEGYM_${up}_SECRET`] };
 }
 
-export async function exchangeFromArgs(argv: { exchange: string; 'exchange-url'?: string }, pro = false) {
-  const ex = createExchange({ exchange: argv.exchange, exchangeUrl: argv['exchange-url'], pro, ...credentialsFromEnv(argv.exchange) });
+export async function exchangeFromArgs(exchange: string, argv: { 'exchange-url'?: string }, pro = false) {
+  const { createExchange, prepareExchange } = await import('../../data/sources/exchange.js');
+  const ex = createExchange({ exchange, exchangeUrl: argv['exchange-url'], pro, ...credentialsFromEnv(exchange) });
   if (pro) await prepareExchange(ex);
   return ex;
 }

@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { writeReport } from '../../experiments/report/render-report.js';
 
 interface Args {
   runDir: string;
@@ -17,6 +16,7 @@ export const reportCommand: CommandModule<object, Args> = {
       .option('max-points', { type: 'number', default: 5000, describe: 'points per chart line (longer series are downsampled)' })
       .example('$0 report runs/ppo-20240101T000000Z', 'rewrite the run\'s report.html') as never,
   handler: async (argv) => {
+    const { writeReport } = await import('../../experiments/report/render-report.js');
     const path = await writeReport(argv.runDir, { out: argv.out, maxPoints: argv['max-points'] });
     console.log(`report: ${path}`);
   },

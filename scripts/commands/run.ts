@@ -1,26 +1,23 @@
 import type { CommandModule } from 'yargs';
-import { loadExperiment } from '../../experiments/schema.js';
-import { runExperiment } from '../../experiments/run.js';
-import { isoTime } from '../../data/timeframe.js';
-import { printTable } from '../table.js';
-import { baselineTable } from './baseline.js';
-import { trainingProgress } from './training-progress.js';
+import { configOptions, loadExperimentArgs, type ConfigArgs } from './experiment-options.js';
 
-interface Args {
-  config: string;
+interface Args extends ConfigArgs {
   runs: string;
 }
 
 export const runCommand: CommandModule<object, Args> = {
-  command: 'run <config>',
+  command: 'run [config]',
   describe: 'the main job: train the agent, evaluate on the test split and walk-forward folds against buy-and-hold and the baselines, write a report',
   builder: (y) =>
-    y
-      .positional('config', { type: 'string', demandOption: true, describe: 'experiment YAML' })
+    configOptions(y)
       .option('runs', { type: 'string', default: 'runs', describe: 'folder for run outputs' })
-      .example('$0 run experiments/configs/quickstart.yaml', 'a few minutes on the shipped sample') as never,
+      .example('$0 run experiments/configs/quickstart.yaml', 'the quick start on the shipped sample')
+      .example('$0 run experiments/configs/ppo-btc.yaml --seed 3 --set agent.learningRate=1e-4', 'override fields without editing the file') as never,
   handler: async (argv) => {
-    const config = loadExperiment(argv.config);
+    const config = await loadExperimentArgs(argv, 'run');
+    const [{ runExperiment }, { isoTime }, { printTable }, { baselineTable }, { trainingProgress }] = await Promise.all([
+      import('../../experiments/run.js'), import('../../data/timeframe.js'), import('../table.js'), import('./metrics-table.js'), import('./training-progress.js'),
+    ]);
     const total = config.agent?.totalTimesteps ?? 0;
     const bar = trainingProgress(total);
     const out = await runExperiment(config, {

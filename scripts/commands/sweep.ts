@@ -2,48 +2,47 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import type { z } from 'zod';
-import { TradegymError } from '../../data/errors.js';
-import { DEFAULT_SWEEP_OUT, runSweep } from '../../experiments/sweep/coordinator.js';
-import { DEFAULT_QUEUE_NAME, checkQueueName, checkQueueUrl } from '../../experiments/sweep/redis-queue.js';
-import { loadSweep } from '../../experiments/sweep/sweep-file.js';
-import { printTable } from '../table.js';
+import { exitCodeOf } from '../exit-codes.js';
+import { configOptions, configSource, type ConfigArgs } from './experiment-options.js';
 
-interface Args {
-  file: string;
+interface Args extends ConfigArgs {
   queue?: string;
-  'queue-name': string;
+  'queue-name'?: string;
   workers?: number;
   concurrency?: number;
   trials?: number;
-  out: string;
+  out?: string;
   schema: 'none' | 'experiment';
   top: number;
 }
 
 export const sweepCommand: CommandModule<object, Args> = {
-  command: 'sweep <file>',
+  command: 'sweep [config]',
   describe: 'hyperparameter sweep (grid, random, TPE) on local worker processes or BullMQ workers; resumable',
   builder: (y) =>
-    y
-      .positional('file', { type: 'string', demandOption: true, describe: 'sweep YAML (name, base, trial, metric, mode, method, params, ...)' })
+    configOptions(y, { what: 'sweep YAML (name, base, trial, metric, mode, method, params, ...); --set, --seed and --total-steps change its base experiment', totalSteps: true })
       .option('queue', { type: 'string', describe: 'redis://host:port: queue trials on BullMQ for `tradegym worker` processes instead of local workers' })
-      .option('queue-name', { type: 'string', default: DEFAULT_QUEUE_NAME, describe: 'BullMQ queue (workers must use the same)' })
+      .option('queue-name', { type: 'string', describe: 'BullMQ queue (workers must use the same; default tradegym-sweeps)' })
       .option('workers', { type: 'number', describe: 'local worker processes (overrides the file; 0 = in this process)' })
       .option('concurrency', { type: 'number', describe: 'trials in flight at once (overrides the file)' })
       .option('trials', { type: 'number', describe: 'trials for random/tpe (overrides the file; raise it to extend a finished sweep)' })
-      .option('out', { type: 'string', default: DEFAULT_SWEEP_OUT, describe: 'parent folder; results go to <out>/<name>/ and a rerun resumes there' })
+      .option('out', { type: 'string', describe: 'parent folder (default runs/sweeps); results go to <out>/<name>/ and a rerun resumes there' })
       .option('schema', { choices: ['none', 'experiment'] as const, default: 'none' as const, describe: 'validate each trial config (experiment = experiments/schema.ts)' })
       .option('top', { type: 'number', default: 20, describe: 'rows of the results table to print' })
-      .example('$0 sweep experiments/configs/ppo-sweep.yaml --workers 4', 'run on 4 local processes; rerun the same line to resume')
-      .example('$0 sweep ppo-sweep.yaml --queue redis://10.0.0.5:6379', 'distribute: start `tradegym worker --queue redis://10.0.0.5:6379` on any machines') as never,
+      .example('$0 sweep experiments/configs/sweeps/ppo-lr.yaml --workers 2', 'run on 2 local processes; rerun the same line to resume')
+      .example('$0 sweep ppo-lr.yaml --queue redis://10.0.0.5:6379', 'distribute: start `tradegym worker --queue redis://10.0.0.5:6379` on any machines')
+      .example('$0 sweep ppo-lr.yaml --total-steps 50000 --set training.numEnvs=4', 'a shorter base experiment for every trial') as never,
   handler: async (argv) => {
+    const { path, sets } = configSource(argv, 'sweep');
+    const [{ runSweep }, { DEFAULT_QUEUE_NAME, checkQueueName, checkQueueUrl }, { loadSweep }, { printTable }] = await Promise.all([
+      import('../../experiments/sweep/coordinator.js'), import('../../experiments/sweep/redis-queue.js'), import('../../experiments/sweep/sweep-file.js'), import('../table.js'),
+    ]);
+    const queueName = argv['queue-name'] ?? DEFAULT_QUEUE_NAME;
     if (argv.queue) checkQueueUrl(argv.queue);
-    checkQueueName(argv['queue-name']);
-    const spec = loadSweep(argv.file, { workers: argv.workers, concurrency: argv.concurrency, trials: argv.trials });
-    let configSchema: z.ZodType | undefined;
-    if (argv.schema === 'experiment') configSchema = (await import('../../experiments/schema.js')).ExperimentSchema;
-    const r = await runSweep(spec, { out: argv.out, queue: argv.queue ? { url: argv.queue, name: argv['queue-name'] } : undefined, configSchema });
+    checkQueueName(queueName);
+    const spec = loadSweep(path, { workers: argv.workers, concurrency: argv.concurrency, trials: argv.trials });
+    const configSchema = argv.schema === 'experiment' ? (await import('../../experiments/schema.js')).ExperimentSchema : undefined;
+    const r = await runSweep(spec, { out: argv.out, baseSets: sets, queue: argv.queue ? { url: argv.queue, name: queueName } : undefined, configSchema });
     console.log('');
     printTable(r.table.header, r.table.rows.slice(0, argv.top));
     if (r.table.rows.length > argv.top) console.log(`... ${r.table.rows.length - argv.top} more in results.csv`);
@@ -55,7 +54,7 @@ export const sweepCommand: CommandModule<object, Args> = {
 
 /**
  * Runs one command module as a program, for machines and tests that start it without the full
- * CLI: `node --import tsx scripts/commands/sweep.ts <file>` (same for worker.ts).
+ * CLI: `node dist/scripts/commands/sweep.js <file>` (same for worker.js).
  */
 export async function runStandalone(command: CommandModule<object, never>): Promise<void> {
   try {
@@ -69,9 +68,10 @@ export async function runStandalone(command: CommandModule<object, never>): Prom
       })
       .parseAsync();
   } catch (err) {
-    if (!(err instanceof TradegymError)) throw err;
-    console.error(`error: ${err.message}`);
-    process.exit(2);
+    const code = exitCodeOf(err);
+    if (code === undefined) throw err;
+    console.error(`error: ${(err as Error).message}`);
+    process.exit(code);
   }
 }
 
