@@ -80,11 +80,15 @@ function ruleEnv(p: Prepared, features: string[], range: Range): { env: CandleEn
   return { env: new CandleEnv({ ...envConfig(p, range, false), market }), names: pipe.columns };
 }
 
+/** Buy-and-hold through the execution model (fees, next-open fills): the one buy-and-hold line of every report. */
+export function scoreBuyAndHold(p: Prepared, range: Range): ScoredPolicy {
+  const env = evalEnv(p, range);
+  return score('buy-and-hold', env, buyAndHold(env.actionSpace));
+}
+
 /** Scores every configured baseline (and buy-and-hold) on `range`, ML models fitted on rows before it. */
 export function scoreBaselines(p: Prepared, cfg: BaselinesConfig, range: Range): ScoredPolicy[] {
-  const out: ScoredPolicy[] = [];
-  const base = evalEnv(p, range);
-  out.push(score('buy-and-hold', base, buyAndHold(base.actionSpace)));
+  const out: ScoredPolicy[] = [scoreBuyAndHold(p, range)];
   const longOnly = p.config.env.longOnly;
   for (const model of cfg.models) {
     if (model === 'ma-cross') {

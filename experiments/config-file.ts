@@ -59,12 +59,10 @@ export function validateConfig<S extends z.ZodType>(schema: S, raw: unknown, sou
   throw new ConfigError(source, lines.join('; '));
 }
 
-/** "did you mean ...?" when a name is close; the allowed names only when they are few. */
+/** "did you mean ...?" when a name is close (a typo), else the names allowed there. */
 function unknownHint(key: string, allowed: string[] | undefined): string {
   if (!allowed) return '';
-  const near = didYouMean(key, allowed);
-  if (near) return near;
-  return allowed.length <= 12 ? `; allowed: ${allowed.join(', ')}` : '';
+  return didYouMean(key, allowed) || `; allowed: ${allowed.join(', ')}`;
 }
 
 /**

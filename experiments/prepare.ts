@@ -1,6 +1,5 @@
 // From a validated experiment config to what every command needs: the candles, the time splits,
 // the feature pipeline fitted on the train split only, the market, and env factories.
-import { readCandles } from '../data/store/candle-store.js';
 import { resolveStoreDir } from '../data/store/layout.js';
 import { parseTime } from '../data/timeframe.js';
 import { fitPipeline, transform, type FittedPipeline } from '../data/features/pipeline.js';
@@ -12,7 +11,7 @@ import { VecEnv } from '../envs/vec-env.js';
 import { timeSplits, type Range, type Splits } from '../envs/splits.js';
 import { augmentedEpisodes } from '../envs/augmented-market.js';
 import type { ExecutionConfig } from '../envs/execution/config.js';
-import { findCandleStore } from '../data/store/find-candles.js';
+import { loadCandles } from '../data/store/load-candles.js';
 import type { ExperimentConfig } from './schema.js';
 
 export interface Prepared {
@@ -21,8 +20,8 @@ export interface Prepared {
   splits: Splits;
   pipeline: FittedPipeline;
   market: CandleMarket;
-  /** Where the data came from (lineage for checkpoints). */
-  source: { store: string; isSample: boolean; rows: number; first: number; last: number };
+  /** Where the data came from (lineage for checkpoints): `timeframe` is the stored series read, resampled when coarser bars were asked for. */
+  source: { store: string; isSample: boolean; timeframe: string; resampled: boolean; rows: number; first: number; last: number; note?: string };
 }
 
 /**
@@ -31,8 +30,8 @@ export interface Prepared {
  */
 export async function prepareExperiment(config: ExperimentConfig, fitted?: FittedPipeline): Promise<Prepared> {
   const key = { exchange: config.data.exchange, symbol: config.data.symbol, timeframe: config.data.timeframe };
-  const found = await findCandleStore(resolveStoreDir(config.data.store), key);
-  const candles = await readCandles(found.store, key, {
+  // A timeframe that is not stored is resampled from a finer stored series (noted in the lineage).
+  const { candles, source: found, note } = await loadCandles(resolveStoreDir(config.data.store), key, {
     from: config.data.from ? parseTime(config.data.from, 'data.from') : undefined,
     to: config.data.to ? parseTime(config.data.to, 'data.to') : undefined,
   });
@@ -41,7 +40,7 @@ export async function prepareExperiment(config: ExperimentConfig, fitted?: Fitte
   const market = candleMarket(candles, transform(pipeline, candles));
   return {
     config, candles, splits, pipeline, market,
-    source: { ...found, rows: candles.ts.length, first: candles.ts[0], last: candles.ts[candles.ts.length - 1] },
+    source: { ...found, rows: candles.ts.length, first: candles.ts[0], last: candles.ts[candles.ts.length - 1], ...(note ? { note } : {}) },
   };
 }
 

@@ -41,13 +41,23 @@ export interface RunMetrics {
   createdAt: string;
   seed: number;
   data: { exchange: string; symbol: string; timeframe: string };
-  /** ISO times bounding the split the policies were scored on (the test split). */
-  split: { from: string; to: string };
+  /** What wrote the folder: `tradegym run`, `train`, `baseline` or a sweep trial (absent in older folders). */
+  kind?: 'run' | 'train' | 'baseline' | 'trial';
+  /**
+   * The split the policies were scored on and the ISO times bounding it: `test` for `run` and
+   * `baseline`, `valid` for `train` and sweep trials (they pick their checkpoint there and never
+   * look at the test split). Older folders have no name: test.
+   */
+  split: { name?: SplitName; from: string; to: string };
   policies: Record<string, PolicyMetrics>;
   /** Name of the policy the run picked (on validation), if any. */
   best?: string;
+  /** The metric that picked the best checkpoint (training.selectBy); reports sort by it. */
+  selectBy?: string;
   walkForward?: WalkForwardFold[];
 }
+
+export type SplitName = 'train' | 'valid' | 'test';
 
 /** Per-bar series of the scored split; every array has the length of `ts`. */
 export interface RunCurves {
@@ -162,9 +172,11 @@ const RunMetricsSchema = z.object({
   createdAt: z.string(),
   seed: z.number(),
   data: z.object({ exchange: z.string(), symbol: z.string(), timeframe: z.string() }),
-  split: z.object({ from: z.string(), to: z.string() }),
+  kind: z.enum(['run', 'train', 'baseline', 'trial']).optional(),
+  split: z.object({ name: z.enum(['train', 'valid', 'test']).optional(), from: z.string(), to: z.string() }),
   policies: PoliciesSchema,
   best: z.string().optional(),
+  selectBy: z.string().optional(),
   walkForward: z.array(z.object({ fold: z.number(), from: z.string(), to: z.string(), policies: PoliciesSchema })).optional(),
 });
 function parseJsonText(text: string, file: string): unknown {

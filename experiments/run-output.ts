@@ -1,33 +1,60 @@
-// Writing a scored experiment into its run folder (runs/<name>-<stamp>/): resolved config,
-// metrics, curves, report.html; shared by `tradegym baseline` and `tradegym run`.
-import { stringify } from 'yaml';
+// The results of every kind of run, written one way: metrics.json (which split, which policies,
+// which metric picked the best), curves.json and report.html. `run` and `baseline` score on the
+// test split; `train` and sweep trials on the validation split (where they pick their checkpoint).
 import type { ScoredPolicy } from './baselines-run.js';
 import type { Prepared } from './prepare.js';
-import { writeRunFiles, type RunMetrics, type WalkForwardFold, type LogRecord } from './run-dir.js';
+import { writeRunFiles, type RunMetrics, type SplitName, type WalkForwardFold, type LogRecord } from './run-dir.js';
+import { openRunFolder, type RunFolder } from './run-folder.js';
 import { writeReport } from './report/render-report.js';
 import type { Range } from '../envs/splits.js';
 
-export async function writeScoredRun(
-  dir: string, p: Prepared, range: Range, scored: ScoredPolicy[],
-  extra: { best?: string; walkForward?: WalkForwardFold[]; log?: LogRecord[]; createdAt: Date },
-): Promise<string> {
+export interface ScoredSplit {
+  name: SplitName;
+  range: Range;
+}
+
+export interface RunResultsExtra {
+  best?: string;
+  walkForward?: WalkForwardFold[];
+  log?: LogRecord[];
+}
+
+/** Writes metrics.json, curves.json and report.html into an opened run folder; returns the report's path. */
+export async function writeRunResults(folder: RunFolder, p: Prepared, split: ScoredSplit, scored: ScoredPolicy[], extra: RunResultsExtra = {}): Promise<string> {
   const iso = (i: number) => new Date(p.candles.ts[i]).toISOString();
   const metrics: RunMetrics = {
     name: p.config.name,
-    createdAt: extra.createdAt.toISOString(),
+    createdAt: folder.startedAt.toISOString(),
     seed: p.config.seed,
     data: { exchange: p.config.data.exchange, symbol: p.config.data.symbol, timeframe: p.config.data.timeframe },
-    split: { from: iso(range.from), to: iso(range.to - 1) },
+    kind: folder.kind,
+    split: { name: split.name, from: iso(split.range.from), to: iso(split.range.to - 1) },
     policies: Object.fromEntries(scored.map((s) => [s.name, s.metrics])),
     ...(extra.best ? { best: extra.best } : {}),
+    selectBy: p.config.training.selectBy,
     ...(extra.walkForward?.length ? { walkForward: extra.walkForward } : {}),
   };
   const first = scored[0].curve;
-  await writeRunFiles(dir, {
+  await writeRunFiles(folder.dir, {
     metrics,
-    config: stringify(p.config),
     curves: { ts: first.ts, close: first.close, policies: Object.fromEntries(scored.map((s) => [s.name, { equity: s.curve.equity, position: s.curve.position }])) },
     ...(extra.log ? { log: extra.log } : {}),
   });
-  return writeReport(dir);
+  return writeReport(folder.dir);
+}
+
+/**
+ * For a caller that scored on the test split before opening its folder (`tradegym baseline`):
+ * opens `dir` as a run folder (config.yaml, TensorBoard config text) and writes the results.
+ */
+export async function writeScoredRun(
+  dir: string, p: Prepared, range: Range, scored: ScoredPolicy[],
+  extra: RunResultsExtra & { createdAt: Date },
+): Promise<string> {
+  const folder = await openRunFolder(p.config, 'baseline', { dir }, extra.createdAt);
+  try {
+    return await writeRunResults(folder, p, { name: 'test', range }, scored, extra);
+  } finally {
+    folder.close();
+  }
 }

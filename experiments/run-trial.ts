@@ -1,35 +1,31 @@
 // The default sweep trial: train the experiment's agent and score it on the VALIDATION split
 // (never the test split: a sweep that selects on test data overfits it). Each validation score is
-// reported, so median stopping and ASHA can end weak trials early.
-import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { writeFile } from 'node:fs/promises';
+// reported, so median stopping and ASHA can end weak trials early. The trial's folder
+// (<sweep>/trials/<id>/) is a run folder like any other: `tradegym report` and `compare` read it.
 import { ConfigError } from '../data/errors.js';
 import { validateConfig } from './config-file.js';
 import { ExperimentSchema } from './schema.js';
 import { prepareExperiment } from './prepare.js';
-import { createRunDir } from './run-dir.js';
-import { SummaryWriter } from './tensorboard/summary-writer.js';
-import { trainAgent } from './train-agent.js';
+import { openRunFolder } from './run-folder.js';
+import { trainInFolder } from './train-run.js';
 import type { RunTrial } from './sweep/trial.js';
 
 export const runTrial: RunTrial = async (raw, ctx) => {
   const config = validateConfig(ExperimentSchema, raw, `trial ${ctx.trialId}`);
   if (!config.agent) throw new ConfigError('agent', 'a sweep trial trains the config\'s agent; add an agent section');
   const p = await prepareExperiment(config);
-  const dir = await createRunDir(process.env.TRADEGYM_TRIAL_RUNS ?? join('runs', 'trials'), `${config.name}-${ctx.trialId.slice(0, 8)}`);
-  await writeFile(join(dir, 'config.yaml'), stringify(config));
-  const tb = new SummaryWriter(dir);
+  const folder = await openRunFolder(config, 'trial', { dir: ctx.runDir });
   try {
     let stopped = false;
-    const r = await trainAgent(p, dir, tb, async (u, v) => {
+    const r = await trainInFolder(folder, p, async (u, v) => {
       if (ctx.signal.aborted) stopped = true;
       if (v && !stopped && (await ctx.report(u.globalStep, v.score)) === 'stop') stopped = true;
       return !stopped;
     });
-    const m = r.best.metrics;
-    return { metrics: { sharpe: m.sharpe, totalReturn: m.totalReturn, sortino: m.sortino, maxDrawdown: m.maxDrawdown, steps: r.steps, bestStep: r.best.step } };
+    // The checkpoint as scored into metrics.json, so trials.jsonl and the trial's folder agree.
+    const m = r.scored[0].metrics;
+    return { metrics: { sharpe: m.sharpe, totalReturn: m.totalReturn, sortino: m.sortino, calmar: m.calmar, maxDrawdown: m.maxDrawdown, steps: r.training.steps, bestStep: r.training.best.step } };
   } finally {
-    tb.close();
+    folder.close();
   }
 };

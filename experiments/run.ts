@@ -1,18 +1,13 @@
 // `tradegym run <config>`: the main job. Train the agent (if the config has one), pick its best
 // checkpoint on the validation split, then score it on the test split and on walk-forward folds
 // next to buy-and-hold and the classic baselines, and write the run folder with its report.
-import { stringify } from 'yaml';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { loadAnyPolicy } from '../agents/load-any-policy.js';
-import { runBacktest } from '../agents/backtest.js';
 import type { Range } from '../envs/splits.js';
 import { BaselinesSchema, type ExperimentConfig } from './schema.js';
-import { prepareExperiment, evalEnv, type Prepared } from './prepare.js';
+import { prepareExperiment, type Prepared } from './prepare.js';
 import { scoreBaselines, scorePredictors, walkForwardBaselines, type ScoredPolicy } from './baselines-run.js';
-import { createRunDir } from './run-dir.js';
-import { writeScoredRun } from './run-output.js';
-import { SummaryWriter } from './tensorboard/summary-writer.js';
+import { openRunFolder } from './run-folder.js';
+import { writeRunResults } from './run-output.js';
+import { checkpointScorer } from './train-run.js';
 import { trainAgent, type AgentUpdate, type TrainResult } from './train-agent.js';
 
 export interface RunOutcome {
@@ -32,22 +27,15 @@ export interface RunOptions {
 export async function runExperiment(config: ExperimentConfig, opts: RunOptions): Promise<RunOutcome> {
   const started = new Date();
   const p = await prepareExperiment(config);
-  const dir = await createRunDir(opts.runsDir, config.name, started);
-  await writeFile(join(dir, 'config.yaml'), stringify(config));
+  const folder = await openRunFolder(config, 'run', { runsDir: opts.runsDir }, started);
+  const { dir, tb } = folder;
   opts.onStart?.(dir, p);
-  const tb = new SummaryWriter(dir);
-  tb.text('config', `\`\`\`yaml\n${stringify(config)}\n\`\`\``);
   let training: TrainResult | undefined;
   const agentScores: ((range: Range) => ScoredPolicy)[] = [];
   try {
     if (config.agent) {
       training = await trainAgent(p, dir, tb, opts.onUpdate);
-      const policy = await loadAnyPolicy(training.bestDir);
-      const name = config.agent.algo;
-      agentScores.push((range) => {
-        const curve = runBacktest(evalEnv(p, range), policy);
-        return { name, metrics: curve.metrics, curve };
-      });
+      agentScores.push(await checkpointScorer(p, training.bestDir, config.agent.algo));
     }
     const baselines = config.baselines ?? BaselinesSchema.parse({});
     const test = p.splits.test;
@@ -56,9 +44,9 @@ export async function runExperiment(config: ExperimentConfig, opts: RunOptions):
     const walkForward = baselines.walkForwardFolds > 0
       ? walkForwardBaselines(p, baselines, baselines.walkForwardFolds, (range) => agentScores.map((f) => f(range)))
       : [];
-    const report = await writeScoredRun(dir, p, test, scored, { walkForward, createdAt: started, best: config.agent ? config.agent.algo : undefined });
+    const report = await writeRunResults(folder, p, { name: 'test', range: test }, scored, { walkForward, best: config.agent ? config.agent.algo : undefined });
     return { dir, report, prepared: p, scored, training };
   } finally {
-    tb.close();
+    folder.close();
   }
 }

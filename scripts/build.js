@@ -89,10 +89,11 @@ export async function buildDist() {
     produced.add(f.path);
     if (writeIfChanged(f.path, Buffer.from(f.contents))) written++;
   }
-  // Outputs of deleted sources would still import and run: remove them.
+  // Outputs of deleted sources would still import and run: remove them (type declarations come
+  // from tsc at pack time and are left alone).
   let removed = 0;
   for (const f of listFiles(DIST)) {
-    if (f === STAMP || produced.has(f)) continue;
+    if (produced.has(f) || !(f.endsWith('.js') || f.endsWith('.js.map'))) continue;
     rmSync(f, { force: true });
     removed++;
   }

@@ -34,6 +34,8 @@ export async function main(argv: string[]): Promise<void> {
   const defaults = await loadDefaults(argv);
   const cli = yargs(argv)
     .scriptName('tradegym')
+    // Flags keep their one spelling (--total-steps, never also totalSteps): errors name them once.
+    .parserConfiguration({ 'camel-case-expansion': false })
     .usage('$0 <command> [options]')
     .option('defaults', { type: 'string', describe: 'YAML file with defaults for the data flags (store, data, exchange-url, ...)' })
     .config(defaults)
@@ -55,7 +57,7 @@ export async function main(argv: string[]): Promise<void> {
     .example('$0 data ls', 'list stored data and the shipped samples')
     .example('$0 data fetch --data binance:BTC/USDT:1h --since 2024-01-01', 'download candles')
     .epilog('Docs: README.md. Data lives in ./datastore unless --store or $TRADEGYM_STORE says otherwise.\n' +
-      'Exit codes: 0 ok, 1 usage, 2 config or validation error, 3 data errors found, 4 exchange unreachable or refused.')
+      'Exit codes: 0 ok, 1 usage, 2 config error, 3 data errors found, 4 exchange unreachable or refused.')
     .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((msg, err) => {
       if (err) throw err;

@@ -14,16 +14,12 @@ import { importCandlesFile } from '../data/sources/import-candles.js';
 import { readBooks } from '../data/store/book-store.js';
 import type { Books, Candles } from '../data/types.js';
 import { emptyCandles, sliceCandles } from '../data/types.js';
-import { sharedFile } from './shared-data.js';
+import { describeIf, SHARED_DATA, sharedFile } from './helpers/requirements.js';
 
 const COLS = ['ts', 'open', 'high', 'low', 'close', 'volume'] as const;
 const MINUTE = 60_000;
 
 let btc: Candles;
-beforeAll(async () => {
-  const file = sharedFile('binance-spot-1m-2021-04-to-05', 'BTC_USDT-1m.json');
-  btc = (await importCandlesFile(file, { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' })).candles;
-});
 
 function copyOf(c: Candles): Candles {
   return sliceCandles(c, 0, c.ts.length);
@@ -107,214 +103,6 @@ const CASES: Augmentation[] = [
   { kind: 'garch', n: 3000, model: { omega: 2e-8, alpha: 0.1, beta: 0.85, mu: 0 } },
 ];
 
-describe('the augmentation contract, on real BTC/USDT 1m', () => {
-  for (const cfg of CASES) {
-    it(`${JSON.stringify(cfg)}: seeded, input untouched, valid OHLC, ts on the grid`, () => {
-      const src = sliceCandles(btc, 0, 10_000);
-      const before = copyOf(src);
-      const a = applyAugmentation(src, cfg, 7);
-      const b = applyAugmentation(src, cfg, makeRng(7));
-      const other = applyAugmentation(src, cfg, 8);
-      expectSameCandles(src, before);
-      expectSameCandles(a, b);
-      expect(differs(a, other)).toBe(true);
-      expect(firstInvalidRow(a)).toBe(-1);
-      expect(a.ts[0]).toBe(src.ts[0]);
-      expect([a.exchange, a.symbol, a.timeframe]).toEqual([src.exchange, src.symbol, src.timeframe]);
-      if (a.ts.length === src.ts.length && cfg.kind !== 'gbm' && cfg.kind !== 'time-warp') {
-        expect(firstDiff(a.ts, src.ts)).toBe(-1); // same length: the original grid, gaps included
-      } else {
-        for (let i = 0; i < a.ts.length; i++) if (a.ts[i] !== src.ts[0] + i * MINUTE) throw new Error(`ts off the grid at ${i}`);
-      }
-    });
-  }
-
-  it('a list runs in order on forked streams and is seeded as a whole', () => {
-    const src = sliceCandles(btc, 0, 5000);
-    const list: Augmentation[] = [{ kind: 'block-bootstrap', blockSize: 20 }, { kind: 'magnitude-scale', scale: 1.5 }, { kind: 'resample', timeframe: '5m' }];
-    const a = applyAugmentations(src, list, 3);
-    expectSameCandles(a, applyAugmentations(src, list, 3));
-    expect(differs(a, applyAugmentations(src, list, 4))).toBe(true);
-    expect(a.timeframe).toBe('5m');
-    expect(firstInvalidRow(a)).toBe(-1);
-    const none = applyAugmentations(src, [], 3);
-    expectSameCandles(none, src);
-    expect(none.close).not.toBe(src.close);
-  });
-});
-
-describe('blockBootstrap', () => {
-  it('with blockSize = n draws one circular block: a rotation that keeps every bar shape', () => {
-    const src = sliceCandles(btc, 0, 2001);
-    const n = src.ts.length - 1;
-    const idx = bootstrapIndex(n, { blockSize: n }, 11);
-    for (let k = 1; k < n; k++) expect(idx[k]).toBe((idx[0] + k) % n);
-    const out = blockBootstrap(src, { blockSize: 10 * n }, 11); // clamped to n
-    const [a, b] = [shapes(src), shapes(out)];
-    for (let s = 0; s < 4; s++) expectClose(sorted(b[s]), sorted(a[s]), 1e-12);
-    expect(firstDiff(sorted(out.volume.subarray(1)), sorted(src.volume.subarray(1)))).toBe(-1);
-    // ...and bar by bar, through the index.
-    for (let k = 0; k < n; k += 97) expect(b[3][k]).toBeCloseTo(a[3][idx[k]], 12);
-  });
-
-  it('keeps the log-return distribution of a long series (moving and stationary)', () => {
-    const src = meanStd(logReturns(btc));
-    for (const stationary of [false, true]) {
-      const out = meanStd(logReturns(blockBootstrap(btc, { blockSize: 60, stationary }, 5)));
-      expect(Math.abs(out.mean - src.mean)).toBeLessThan(0.05 * src.std);
-      expect(out.std / src.std).toBeGreaterThan(0.9);
-      expect(out.std / src.std).toBeLessThan(1.1);
-    }
-  });
-
-  it('stationary block lengths are geometric with mean blockSize', () => {
-    const n = 200_000;
-    const idx = bootstrapIndex(n, { blockSize: 25, stationary: true }, 2);
-    let breaks = 0;
-    for (let k = 1; k < n; k++) if (idx[k] !== (idx[k - 1] + 1) % n) breaks++;
-    expect(n / (breaks + 1)).toBeGreaterThan(23);
-    expect(n / (breaks + 1)).toBeLessThan(27);
-  });
-
-  it('rejects a bad block size and non-positive prices by name', () => {
-    expect(() => blockBootstrap(btc, { blockSize: 0 }, 1)).toThrow(ConfigError);
-    expect(() => blockBootstrap(btc, { blockSize: 0 }, 1)).toThrow(/blockSize/);
-    const bad = sliceCandles(btc, 0, 10);
-    bad.low[4] = 0;
-    expect(() => blockBootstrap(bad, { blockSize: 2 }, 1)).toThrow(DataError);
-    expect(() => blockBootstrap(bad, { blockSize: 2 }, 1)).toThrow(/row 4, low/);
-  });
-});
-
-describe('gaussianNoise', () => {
-  it('sigma 0 returns an identical copy (new buffers)', () => {
-    for (const mode of ['multiplicative', 'additive'] as const) {
-      const out = gaussianNoise(btc, { sigma: 0, mode }, 1);
-      expectSameCandles(out, btc);
-      expect(out.close).not.toBe(btc.close);
-    }
-  });
-
-  it('moves whole bars: each bar keeps its shape; multiplicative noise keeps flat bars flat', () => {
-    const src = sliceCandles(btc, 0, 20_000);
-    const out = gaussianNoise(src, { sigma: 0.3 }, 9);
-    let flat = 0;
-    for (let i = 1; i < src.ts.length; i++) {
-      expect(out.high[i] / out.close[i]).toBeCloseTo(src.high[i] / src.close[i], 12);
-      if (src.close[i] === src.close[i - 1]) {
-        flat++;
-        expect(out.close[i] / out.close[i - 1]).toBeCloseTo(1, 12);
-      }
-    }
-    expect(flat).toBeGreaterThan(10);
-    // r' = r (1 + 0.3 z): the std of the returns grows by about sqrt(1 + 0.09).
-    const ratio = meanStd(logReturns(out)).std / meanStd(logReturns(src)).std;
-    expect(ratio).toBeGreaterThan(1.0);
-    expect(ratio).toBeLessThan(1.1);
-  });
-
-  it('additive noise adds sigma^2 to the return variance', () => {
-    const out = gaussianNoise(btc, { sigma: 1e-3, mode: 'additive' }, 4);
-    const v0 = meanStd(logReturns(btc)).std ** 2;
-    const v1 = meanStd(logReturns(out)).std ** 2;
-    expect((v1 - v0) / 1e-6).toBeGreaterThan(0.95);
-    expect((v1 - v0) / 1e-6).toBeLessThan(1.05);
-  });
-});
-
-describe('magnitudeScale', () => {
-  it('multiplies every log return by the scale, around the first open', () => {
-    const out = magnitudeScale(btc, { scale: 2 }, 1);
-    expect(out.open[0]).toBeCloseTo(btc.open[0], 6);
-    const [a, b] = [logReturns(btc), logReturns(out)];
-    for (let i = 0; i < a.length; i += 101) expect(b[i]).toBeCloseTo(2 * a[i], 12);
-    expect(firstInvalidRow(out)).toBe(-1);
-    expectSameCandles(magnitudeScale(btc, { scale: 1 }, 1), btc);
-  });
-
-  it('a range draws the scale uniformly, once per call', () => {
-    const seen = [1, 2, 3, 4, 5, 6].map((seed) => {
-      const out = magnitudeScale(btc, { range: [0.5, 2] }, seed);
-      return logReturns(out)[0] / logReturns(btc)[0];
-    });
-    for (const s of seen) expect(s).toBeGreaterThanOrEqual(0.5 - 1e-9);
-    for (const s of seen) expect(s).toBeLessThanOrEqual(2 + 1e-9);
-    expect(new Set(seen.map((s) => s.toFixed(6))).size).toBe(6);
-    expect(() => magnitudeScale(btc, {}, 1)).toThrow(/exactly one of scale/);
-    expect(() => magnitudeScale(btc, { range: [2, 1] }, 1)).toThrow(ConfigError);
-  });
-});
-
-describe('resample', () => {
-  it('60 1m bars make the hand-computed 1h bar', () => {
-    const t0 = Date.UTC(2024, 0, 1, 13);
-    const c = emptyCandles('x', 'A/B', '1m', 60);
-    for (let i = 0; i < 60; i++) {
-      c.ts[i] = t0 + i * MINUTE;
-      c.open[i] = 100 + i;
-      c.close[i] = 100.5 + i;
-      c.high[i] = i === 17 ? 250 : 101 + i;
-      c.low[i] = i === 42 ? 50 : 99 + i;
-      c.volume[i] = i + 1;
-    }
-    const h = resample(c, { timeframe: '1h' });
-    expect(h.timeframe).toBe('1h');
-    expect([...h.ts]).toEqual([t0]);
-    expect([h.open[0], h.high[0], h.low[0], h.close[0], h.volume[0]]).toEqual([100, 250, 50, 159.5, 1830]);
-  });
-
-  it('follows the exchange grid on real data: partial buckets at the edges, gaps stay gaps', () => {
-    const start = btc.ts.findIndex((t) => t % 3_600_000 === 30 * MINUTE);
-    const src = sliceCandles(btc, start, start + 150); // :30 .. +2h30: 30 + 60 + 60 bars
-    const h = resample(src, { timeframe: '1h' });
-    expect(h.ts.length).toBe(3);
-    const spans = [[0, 30], [30, 90], [90, 150]];
-    spans.forEach(([a, b], k) => {
-      expect(h.ts[k]).toBe(src.ts[a] - (k === 0 ? 30 * MINUTE : 0));
-      expect(h.open[k]).toBe(src.open[a]);
-      expect(h.close[k]).toBe(src.close[b - 1]);
-      expect(h.high[k]).toBe(Math.max(...src.high.subarray(a, b)));
-      expect(h.low[k]).toBe(Math.min(...src.low.subarray(a, b)));
-      expect(h.volume[k]).toBeCloseTo(src.volume.subarray(a, b).reduce((s, v) => s + v, 0), 9);
-    });
-    const day = resample(btc, { timeframe: '1d' });
-    for (let k = 0; k < day.ts.length; k++) expect(day.ts[k] % 86_400_000).toBe(0);
-    expect(day.volume.reduce((s, v) => s + v, 0)).toBeCloseTo(btc.volume.reduce((s, v) => s + v, 0), 3);
-    expect(() => resample(btc, { timeframe: '90s' })).toThrow(ConfigError);
-  });
-});
-
-describe('timeWarp', () => {
-  it('strength 0, factor 1 replays the closes; volume is conserved by any warp', () => {
-    const src = sliceCandles(btc, 0, 5000);
-    const same = timeWarp(src, { factor: 1, strength: 0 }, 1);
-    expectClose(same.close.map((v, i) => v / src.close[i]), new Float64Array(5000).fill(1), 1e-12);
-    const total = src.volume.reduce((s, v) => s + v, 0);
-    for (const [factor, seed] of [[1, 2], [4, 3], [0.25, 4]]) {
-      const out = timeWarp(src, { factor, strength: 0.6 }, seed);
-      expect(out.ts.length).toBe(Math.round(5000 / factor));
-      expect(out.volume.reduce((s, v) => s + v, 0) / total).toBeCloseTo(1, 9);
-      expect(out.close[out.ts.length - 1]).toBeCloseTo(src.close[4999], 6); // same path, end to end
-      for (let j = 1; j < out.ts.length; j++) if (out.open[j] !== out.close[j - 1]) throw new Error(`gap at ${j}`);
-      expect(firstInvalidRow(out)).toBe(-1);
-    }
-  });
-
-  it('compressing by 4 with no warp keeps the 4-bar high/low envelope', () => {
-    const src = sliceCandles(btc, 0, 4000);
-    const out = timeWarp(src, { factor: 4, strength: 0 }, 1);
-    for (let j = 0; j < 1000; j++) {
-      const [a, b] = [4 * j, 4 * j + 4];
-      // The path runs through the closes (and the previous bar's close), which may stick out of
-      // the bars' own range after a gap: the envelope is of both.
-      const prev = a === 0 ? src.open[0] : src.close[a - 1];
-      expect(out.high[j]).toBeCloseTo(Math.max(prev, ...src.high.subarray(a, b)), 6);
-      expect(out.low[j]).toBeCloseTo(Math.min(prev, ...src.low.subarray(a, b)), 6);
-      expect(out.volume[j]).toBeCloseTo(src.volume.subarray(a, b).reduce((s, v) => s + v, 0), 6);
-    }
-  });
-});
-
 describe('GBM', () => {
   it('fitGbm recovers sigma (within 5%, in fact ~0.2%) and mu of a long seeded path', () => {
     const p = { s0: 30_000, mu: 2e-5, sigma: 0.002, n: 200_000, timeframe: '1m', start: '2024-01-01' };
@@ -341,9 +129,10 @@ describe('GBM', () => {
   });
 });
 
-describe('GARCH(1,1)', () => {
-  const TRUE = { omega: 2e-7, alpha: 0.08, beta: 0.9, mu: 1e-5 };
+// The GARCH(1,1) model the simulated paths are drawn from.
+const TRUE = { omega: 2e-7, alpha: 0.08, beta: 0.9, mu: 1e-5 };
 
+describe('GARCH(1,1)', () => {
   it('recovers alpha and beta from a long simulated path', () => {
     const { returns } = simulateGarch11(TRUE, 50_000, 1);
     const fit = fitGarch11(returns);
@@ -356,27 +145,6 @@ describe('GARCH(1,1)', () => {
     // The optimum is at least as likely as the truth, and the reported logLik is the real one.
     expect(fit.logLik).toBeGreaterThanOrEqual(garch11LogLik(returns, TRUE));
     expect(garch11LogLik(returns, fit)).toBeCloseTo(fit.logLik, 4);
-  });
-
-  it('on real BTC/USDT 1m: a stationary fit with strong volatility clustering (alpha + beta near 1)', () => {
-    const fit = fitGarch11(logReturns(btc));
-    expect(fit.alpha).toBeGreaterThan(0.01);
-    expect(fit.alpha + fit.beta).toBeGreaterThan(0.97);
-    expect(fit.alpha + fit.beta).toBeLessThan(1);
-  });
-
-  it('garchPaths: clustered candles from a fitted or given model, refit gives the model back', () => {
-    const src = sliceCandles(btc, 0, 10_000);
-    const fitted = garchPaths(src, undefined, { n: 2000 }, 5);
-    expect(fitted.ts.length).toBe(2000);
-    expect(firstInvalidRow(fitted)).toBe(-1);
-    const c = garchPaths(src, TRUE, { n: 50_000 }, 6);
-    expect(firstInvalidRow(c)).toBe(-1);
-    expect(c.open[0]).toBe(src.open[0]);
-    const refit = fitGarch11(logReturns(c));
-    expect(Math.abs(refit.alpha - TRUE.alpha)).toBeLessThan(0.05);
-    expect(Math.abs(refit.beta - TRUE.beta)).toBeLessThan(0.05);
-    expect(() => garchPaths(src, { ...TRUE, beta: 0.95 }, {}, 1)).toThrow(/alpha \+ beta/);
   });
 
   it('nelderMead finds the Rosenbrock minimum', () => {
@@ -422,26 +190,264 @@ describe('jitterBookSizes', () => {
   });
 });
 
-describe('configs', () => {
-  it('a bad config is a ConfigError naming the field and the allowed values', () => {
-    const err = (raw: unknown): ConfigError => {
-      try { parseAugmentation(raw, 'env.augment[0]'); } catch (e) { return e as ConfigError; }
-      throw new Error('no error');
-    };
-    expect(err({ kind: 'shuffle' }).field).toBe('env.augment[0].kind');
-    expect(err({ kind: 'shuffle' }).message).toMatch(/block-bootstrap, gaussian-noise, magnitude-scale, time-warp, resample, gbm, garch/);
-    expect(err({ kind: 'block-bootstrap' }).field).toBe('env.augment[0].blockSize');
-    expect(err({ kind: 'block-bootstrap', blockSize: 2.5 }).field).toBe('env.augment[0].blockSize');
-    expect(err({ kind: 'block-bootstrap', blockSize: 5, block: 5 }).message).toMatch(/allowed fields: blockSize, stationary/);
-    expect(err({ kind: 'gaussian-noise', sigma: -1 }).field).toBe('env.augment[0].sigma');
-    expect(err({ kind: 'gaussian-noise', sigma: 1, mode: 'x' }).field).toBe('env.augment[0].mode');
-    expect(err({ kind: 'magnitude-scale', scale: 1, range: [1, 2] }).field).toBe('env.augment[0].scale');
-    expect(err({ kind: 'resample', timeframe: '1x' }).field).toBe('env.augment[0].timeframe');
-    expect(err({ kind: 'garch', model: { omega: 1e-6, alpha: 0.2, beta: 0.8, mu: 0 } }).field).toBe('env.augment[0].model.beta');
-    expect(err({ kind: 'garch', model: { omega: 1e-6, alpha: 0.1, beta: 0.8, mu: 0, gamma: 1 } }).message)
-      .toMatch(/model\.gamma: unknown field for garch; allowed fields: omega, alpha, beta, mu/);
-    expect(err('block-bootstrap')).toBeInstanceOf(ConfigError);
-    expect(parseAugmentation({ kind: 'time-warp', factor: 2 })).toEqual({ kind: 'time-warp', factor: 2 });
-    expect(() => applyAugmentation(btc, { kind: 'time-warp', knots: 0 }, 1)).toThrow(/knots/);
+describeIf([SHARED_DATA], 'on real Binance BTC/USDT 1m from ../shared/data', () => {
+  beforeAll(async () => {
+    const file = sharedFile('binance-spot-1m-2021-04-to-05', 'BTC_USDT-1m.json');
+    btc = (await importCandlesFile(file, { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' })).candles;
+  });
+
+  describe('the augmentation contract, on real BTC/USDT 1m', () => {
+    for (const cfg of CASES) {
+      it(`${JSON.stringify(cfg)}: seeded, input untouched, valid OHLC, ts on the grid`, () => {
+        const src = sliceCandles(btc, 0, 10_000);
+        const before = copyOf(src);
+        const a = applyAugmentation(src, cfg, 7);
+        const b = applyAugmentation(src, cfg, makeRng(7));
+        const other = applyAugmentation(src, cfg, 8);
+        expectSameCandles(src, before);
+        expectSameCandles(a, b);
+        expect(differs(a, other)).toBe(true);
+        expect(firstInvalidRow(a)).toBe(-1);
+        expect(a.ts[0]).toBe(src.ts[0]);
+        expect([a.exchange, a.symbol, a.timeframe]).toEqual([src.exchange, src.symbol, src.timeframe]);
+        if (a.ts.length === src.ts.length && cfg.kind !== 'gbm' && cfg.kind !== 'time-warp') {
+          expect(firstDiff(a.ts, src.ts)).toBe(-1); // same length: the original grid, gaps included
+        } else {
+          for (let i = 0; i < a.ts.length; i++) if (a.ts[i] !== src.ts[0] + i * MINUTE) throw new Error(`ts off the grid at ${i}`);
+        }
+      });
+    }
+
+    it('a list runs in order on forked streams and is seeded as a whole', () => {
+      const src = sliceCandles(btc, 0, 5000);
+      const list: Augmentation[] = [{ kind: 'block-bootstrap', blockSize: 20 }, { kind: 'magnitude-scale', scale: 1.5 }, { kind: 'resample', timeframe: '5m' }];
+      const a = applyAugmentations(src, list, 3);
+      expectSameCandles(a, applyAugmentations(src, list, 3));
+      expect(differs(a, applyAugmentations(src, list, 4))).toBe(true);
+      expect(a.timeframe).toBe('5m');
+      expect(firstInvalidRow(a)).toBe(-1);
+      const none = applyAugmentations(src, [], 3);
+      expectSameCandles(none, src);
+      expect(none.close).not.toBe(src.close);
+    });
+  });
+
+  describe('blockBootstrap', () => {
+    it('with blockSize = n draws one circular block: a rotation that keeps every bar shape', () => {
+      const src = sliceCandles(btc, 0, 2001);
+      const n = src.ts.length - 1;
+      const idx = bootstrapIndex(n, { blockSize: n }, 11);
+      for (let k = 1; k < n; k++) expect(idx[k]).toBe((idx[0] + k) % n);
+      const out = blockBootstrap(src, { blockSize: 10 * n }, 11); // clamped to n
+      const [a, b] = [shapes(src), shapes(out)];
+      for (let s = 0; s < 4; s++) expectClose(sorted(b[s]), sorted(a[s]), 1e-12);
+      expect(firstDiff(sorted(out.volume.subarray(1)), sorted(src.volume.subarray(1)))).toBe(-1);
+      // ...and bar by bar, through the index.
+      for (let k = 0; k < n; k += 97) expect(b[3][k]).toBeCloseTo(a[3][idx[k]], 12);
+    });
+
+    it('keeps the log-return distribution of a long series (moving and stationary)', () => {
+      const src = meanStd(logReturns(btc));
+      for (const stationary of [false, true]) {
+        const out = meanStd(logReturns(blockBootstrap(btc, { blockSize: 60, stationary }, 5)));
+        expect(Math.abs(out.mean - src.mean)).toBeLessThan(0.05 * src.std);
+        expect(out.std / src.std).toBeGreaterThan(0.9);
+        expect(out.std / src.std).toBeLessThan(1.1);
+      }
+    });
+
+    it('stationary block lengths are geometric with mean blockSize', () => {
+      const n = 200_000;
+      const idx = bootstrapIndex(n, { blockSize: 25, stationary: true }, 2);
+      let breaks = 0;
+      for (let k = 1; k < n; k++) if (idx[k] !== (idx[k - 1] + 1) % n) breaks++;
+      expect(n / (breaks + 1)).toBeGreaterThan(23);
+      expect(n / (breaks + 1)).toBeLessThan(27);
+    });
+
+    it('rejects a bad block size and non-positive prices by name', () => {
+      expect(() => blockBootstrap(btc, { blockSize: 0 }, 1)).toThrow(ConfigError);
+      expect(() => blockBootstrap(btc, { blockSize: 0 }, 1)).toThrow(/blockSize/);
+      const bad = sliceCandles(btc, 0, 10);
+      bad.low[4] = 0;
+      expect(() => blockBootstrap(bad, { blockSize: 2 }, 1)).toThrow(DataError);
+      expect(() => blockBootstrap(bad, { blockSize: 2 }, 1)).toThrow(/row 4, low/);
+    });
+  });
+
+  describe('gaussianNoise', () => {
+    it('sigma 0 returns an identical copy (new buffers)', () => {
+      for (const mode of ['multiplicative', 'additive'] as const) {
+        const out = gaussianNoise(btc, { sigma: 0, mode }, 1);
+        expectSameCandles(out, btc);
+        expect(out.close).not.toBe(btc.close);
+      }
+    });
+
+    it('moves whole bars: each bar keeps its shape; multiplicative noise keeps flat bars flat', () => {
+      const src = sliceCandles(btc, 0, 20_000);
+      const out = gaussianNoise(src, { sigma: 0.3 }, 9);
+      let flat = 0;
+      for (let i = 1; i < src.ts.length; i++) {
+        expect(out.high[i] / out.close[i]).toBeCloseTo(src.high[i] / src.close[i], 12);
+        if (src.close[i] === src.close[i - 1]) {
+          flat++;
+          expect(out.close[i] / out.close[i - 1]).toBeCloseTo(1, 12);
+        }
+      }
+      expect(flat).toBeGreaterThan(10);
+      // r' = r (1 + 0.3 z): the std of the returns grows by about sqrt(1 + 0.09).
+      const ratio = meanStd(logReturns(out)).std / meanStd(logReturns(src)).std;
+      expect(ratio).toBeGreaterThan(1.0);
+      expect(ratio).toBeLessThan(1.1);
+    });
+
+    it('additive noise adds sigma^2 to the return variance', () => {
+      const out = gaussianNoise(btc, { sigma: 1e-3, mode: 'additive' }, 4);
+      const v0 = meanStd(logReturns(btc)).std ** 2;
+      const v1 = meanStd(logReturns(out)).std ** 2;
+      expect((v1 - v0) / 1e-6).toBeGreaterThan(0.95);
+      expect((v1 - v0) / 1e-6).toBeLessThan(1.05);
+    });
+  });
+
+  describe('magnitudeScale', () => {
+    it('multiplies every log return by the scale, around the first open', () => {
+      const out = magnitudeScale(btc, { scale: 2 }, 1);
+      expect(out.open[0]).toBeCloseTo(btc.open[0], 6);
+      const [a, b] = [logReturns(btc), logReturns(out)];
+      for (let i = 0; i < a.length; i += 101) expect(b[i]).toBeCloseTo(2 * a[i], 12);
+      expect(firstInvalidRow(out)).toBe(-1);
+      expectSameCandles(magnitudeScale(btc, { scale: 1 }, 1), btc);
+    });
+
+    it('a range draws the scale uniformly, once per call', () => {
+      const seen = [1, 2, 3, 4, 5, 6].map((seed) => {
+        const out = magnitudeScale(btc, { range: [0.5, 2] }, seed);
+        return logReturns(out)[0] / logReturns(btc)[0];
+      });
+      for (const s of seen) expect(s).toBeGreaterThanOrEqual(0.5 - 1e-9);
+      for (const s of seen) expect(s).toBeLessThanOrEqual(2 + 1e-9);
+      expect(new Set(seen.map((s) => s.toFixed(6))).size).toBe(6);
+      expect(() => magnitudeScale(btc, {}, 1)).toThrow(/exactly one of scale/);
+      expect(() => magnitudeScale(btc, { range: [2, 1] }, 1)).toThrow(ConfigError);
+    });
+  });
+
+  describe('resample', () => {
+    it('60 1m bars make the hand-computed 1h bar', () => {
+      const t0 = Date.UTC(2024, 0, 1, 13);
+      const c = emptyCandles('x', 'A/B', '1m', 60);
+      for (let i = 0; i < 60; i++) {
+        c.ts[i] = t0 + i * MINUTE;
+        c.open[i] = 100 + i;
+        c.close[i] = 100.5 + i;
+        c.high[i] = i === 17 ? 250 : 101 + i;
+        c.low[i] = i === 42 ? 50 : 99 + i;
+        c.volume[i] = i + 1;
+      }
+      const h = resample(c, { timeframe: '1h' });
+      expect(h.timeframe).toBe('1h');
+      expect([...h.ts]).toEqual([t0]);
+      expect([h.open[0], h.high[0], h.low[0], h.close[0], h.volume[0]]).toEqual([100, 250, 50, 159.5, 1830]);
+    });
+
+    it('follows the exchange grid on real data: partial buckets at the edges, gaps stay gaps', () => {
+      const start = btc.ts.findIndex((t) => t % 3_600_000 === 30 * MINUTE);
+      const src = sliceCandles(btc, start, start + 150); // :30 .. +2h30: 30 + 60 + 60 bars
+      const h = resample(src, { timeframe: '1h' });
+      expect(h.ts.length).toBe(3);
+      const spans = [[0, 30], [30, 90], [90, 150]];
+      spans.forEach(([a, b], k) => {
+        expect(h.ts[k]).toBe(src.ts[a] - (k === 0 ? 30 * MINUTE : 0));
+        expect(h.open[k]).toBe(src.open[a]);
+        expect(h.close[k]).toBe(src.close[b - 1]);
+        expect(h.high[k]).toBe(Math.max(...src.high.subarray(a, b)));
+        expect(h.low[k]).toBe(Math.min(...src.low.subarray(a, b)));
+        expect(h.volume[k]).toBeCloseTo(src.volume.subarray(a, b).reduce((s, v) => s + v, 0), 9);
+      });
+      const day = resample(btc, { timeframe: '1d' });
+      for (let k = 0; k < day.ts.length; k++) expect(day.ts[k] % 86_400_000).toBe(0);
+      expect(day.volume.reduce((s, v) => s + v, 0)).toBeCloseTo(btc.volume.reduce((s, v) => s + v, 0), 3);
+      expect(() => resample(btc, { timeframe: '90s' })).toThrow(ConfigError);
+    });
+  });
+
+  describe('timeWarp', () => {
+    it('strength 0, factor 1 replays the closes; volume is conserved by any warp', () => {
+      const src = sliceCandles(btc, 0, 5000);
+      const same = timeWarp(src, { factor: 1, strength: 0 }, 1);
+      expectClose(same.close.map((v, i) => v / src.close[i]), new Float64Array(5000).fill(1), 1e-12);
+      const total = src.volume.reduce((s, v) => s + v, 0);
+      for (const [factor, seed] of [[1, 2], [4, 3], [0.25, 4]]) {
+        const out = timeWarp(src, { factor, strength: 0.6 }, seed);
+        expect(out.ts.length).toBe(Math.round(5000 / factor));
+        expect(out.volume.reduce((s, v) => s + v, 0) / total).toBeCloseTo(1, 9);
+        expect(out.close[out.ts.length - 1]).toBeCloseTo(src.close[4999], 6); // same path, end to end
+        for (let j = 1; j < out.ts.length; j++) if (out.open[j] !== out.close[j - 1]) throw new Error(`gap at ${j}`);
+        expect(firstInvalidRow(out)).toBe(-1);
+      }
+    });
+
+    it('compressing by 4 with no warp keeps the 4-bar high/low envelope', () => {
+      const src = sliceCandles(btc, 0, 4000);
+      const out = timeWarp(src, { factor: 4, strength: 0 }, 1);
+      for (let j = 0; j < 1000; j++) {
+        const [a, b] = [4 * j, 4 * j + 4];
+        // The path runs through the closes (and the previous bar's close), which may stick out of
+        // the bars' own range after a gap: the envelope is of both.
+        const prev = a === 0 ? src.open[0] : src.close[a - 1];
+        expect(out.high[j]).toBeCloseTo(Math.max(prev, ...src.high.subarray(a, b)), 6);
+        expect(out.low[j]).toBeCloseTo(Math.min(prev, ...src.low.subarray(a, b)), 6);
+        expect(out.volume[j]).toBeCloseTo(src.volume.subarray(a, b).reduce((s, v) => s + v, 0), 6);
+      }
+    });
+  });
+
+  describe('GARCH(1,1)', () => {
+    it('on real BTC/USDT 1m: a stationary fit with strong volatility clustering (alpha + beta near 1)', () => {
+      const fit = fitGarch11(logReturns(btc));
+      expect(fit.alpha).toBeGreaterThan(0.01);
+      expect(fit.alpha + fit.beta).toBeGreaterThan(0.97);
+      expect(fit.alpha + fit.beta).toBeLessThan(1);
+    });
+
+    it('garchPaths: clustered candles from a fitted or given model, refit gives the model back', () => {
+      const src = sliceCandles(btc, 0, 10_000);
+      const fitted = garchPaths(src, undefined, { n: 2000 }, 5);
+      expect(fitted.ts.length).toBe(2000);
+      expect(firstInvalidRow(fitted)).toBe(-1);
+      const c = garchPaths(src, TRUE, { n: 50_000 }, 6);
+      expect(firstInvalidRow(c)).toBe(-1);
+      expect(c.open[0]).toBe(src.open[0]);
+      const refit = fitGarch11(logReturns(c));
+      expect(Math.abs(refit.alpha - TRUE.alpha)).toBeLessThan(0.05);
+      expect(Math.abs(refit.beta - TRUE.beta)).toBeLessThan(0.05);
+      expect(() => garchPaths(src, { ...TRUE, beta: 0.95 }, {}, 1)).toThrow(/alpha \+ beta/);
+    });
+  });
+
+  describe('configs', () => {
+    it('a bad config is a ConfigError naming the field and the allowed values', () => {
+      const err = (raw: unknown): ConfigError => {
+        try { parseAugmentation(raw, 'env.augment[0]'); } catch (e) { return e as ConfigError; }
+        throw new Error('no error');
+      };
+      expect(err({ kind: 'shuffle' }).field).toBe('env.augment[0].kind');
+      expect(err({ kind: 'shuffle' }).message).toMatch(/block-bootstrap, gaussian-noise, magnitude-scale, time-warp, resample, gbm, garch/);
+      expect(err({ kind: 'block-bootstrap' }).field).toBe('env.augment[0].blockSize');
+      expect(err({ kind: 'block-bootstrap', blockSize: 2.5 }).field).toBe('env.augment[0].blockSize');
+      expect(err({ kind: 'block-bootstrap', blockSize: 5, block: 5 }).message).toMatch(/allowed fields: blockSize, stationary/);
+      expect(err({ kind: 'gaussian-noise', sigma: -1 }).field).toBe('env.augment[0].sigma');
+      expect(err({ kind: 'gaussian-noise', sigma: 1, mode: 'x' }).field).toBe('env.augment[0].mode');
+      expect(err({ kind: 'magnitude-scale', scale: 1, range: [1, 2] }).field).toBe('env.augment[0].scale');
+      expect(err({ kind: 'resample', timeframe: '1x' }).field).toBe('env.augment[0].timeframe');
+      expect(err({ kind: 'garch', model: { omega: 1e-6, alpha: 0.2, beta: 0.8, mu: 0 } }).field).toBe('env.augment[0].model.beta');
+      expect(err({ kind: 'garch', model: { omega: 1e-6, alpha: 0.1, beta: 0.8, mu: 0, gamma: 1 } }).message)
+        .toMatch(/model\.gamma: unknown field for garch; allowed fields: omega, alpha, beta, mu/);
+      expect(err('block-bootstrap')).toBeInstanceOf(ConfigError);
+      expect(parseAugmentation({ kind: 'time-warp', factor: 2 })).toEqual({ kind: 'time-warp', factor: 2 });
+      expect(() => applyAugmentation(btc, { kind: 'time-warp', knots: 0 }, 1)).toThrow(/knots/);
+    });
   });
 });

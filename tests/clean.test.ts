@@ -1,17 +1,21 @@
 // data/clean: every check rule on hand-made bad series (exact rows), every repair policy (exact
-// arrays), 'error' policies, trades, and the known gap of a real Binance file.
-import { sharedFile } from './shared-data.js';
+// arrays), 'error' policies, trades, the known gap of a real Binance file; large moves and spikes on
+// seeded walks, on the shipped samples and real Binance/Bittrex files, and with bad ticks injected.
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeIf, SHARED_DATA, sharedFile } from './helpers/requirements.js';
 import type { Candles, Trades } from '../data/types.js';
-import { emptyTrades } from '../data/types.js';
+import { emptyTrades, sliceCandles } from '../data/types.js';
 import { ConfigError, DataError } from '../data/errors.js';
 import {
   checkCandles, checkTrades, DEFAULT_REPAIR, formatCheckReport, median, repairCandles, resolveRepairPolicy, robustScale,
 } from '../data/clean/index.js';
 import type { CheckReport, CheckRule } from '../data/clean/index.js';
+import { readCandles } from '../data/store/candle-store.js';
+import { SAMPLES_STORE } from '../data/store/catalog.js';
 
 const M = 60_000;
+const H = 3_600_000;
 const T0 = Date.UTC(2021, 4, 19, 13, 0); // 2021-05-19T13:00Z
 type Row = [ts: number, open: number, high: number, low: number, close: number, volume: number];
 
@@ -35,6 +39,29 @@ function cleanRows(n = 12): Row[] {
   return rows;
 }
 
+/**
+ * n 1h bars of a seeded random walk (Gaussian log returns of `sigma` a bar, from `start`); open = the
+ * previous close, high/low a quarter sigma outside open/close. Real-looking and exactly repeatable.
+ */
+function walk(n: number, sigma: number, seed = 7, start = 100): Candles {
+  let state = seed;
+  const rand = () => ((state = (state * 1103515245 + 12345) % 2147483648) + 0.5) / 2147483648;
+  const rows: Row[] = [];
+  let close = start;
+  for (let k = 0; k < n; k++) {
+    const open = close;
+    close = open * Math.exp(sigma * Math.sqrt(-2 * Math.log(rand())) * Math.cos(2 * Math.PI * rand()));
+    const pad = 1 + sigma / 4;
+    rows.push([T0 + k * H, open, Math.max(open, close) * pad, Math.min(open, close) / pad, close, 1 + (k % 7)]);
+  }
+  return candles(rows, '1h');
+}
+
+/** Multiplies the prices of bar i by f (a bad tick: the whole bar off by a factor). */
+function scaleBar(c: Candles, i: number, f: number): void {
+  for (const k of ['open', 'high', 'low', 'close'] as const) c[k][i] *= f;
+}
+
 /** [rule, row] of every finding, in report order. */
 const found = (r: CheckReport) => r.findings.map((f) => [f.rule, f.row] as [CheckRule, number]);
 const arr = (x: Float64Array) => Array.from(x);
@@ -45,7 +72,8 @@ describe('checkCandles', () => {
     expect(r.findings).toEqual([]);
     expect(Object.values(r.counts).every((n) => n === 0)).toBe(true);
     expect(r).toMatchObject({ rows: 12, firstTs: T0, lastTs: T0 + 11 * M, missingBars: 0, errors: 0, warnings: 0, ok: true, truncated: false });
-    expect(r.outliers.scale).toBeGreaterThan(0);
+    expect(r.moves).toMatchObject({ n: 11, largeMoveThreshold: 10, spikeThreshold: 30 });
+    expect(r.moves.medianSigma).toBeGreaterThan(0);
   });
 
   it('gap: reports the row before the hole and the number of missing bars', () => {
@@ -140,35 +168,107 @@ describe('checkCandles', () => {
     expect(r.findings[0]).toMatchObject({ column: 'volume', value: -3, message: 'row 4 (2021-05-19T13:04Z): volume -3 < 0' });
   });
 
-  it('outlier: a 50% spike flags the spike bar only, not the bar that returns to normal', () => {
-    const rows = cleanRows();
-    rows[6] = [T0 + 6 * M, 100, 150.5, 99.5, 150, 7]; // close 150 instead of 100
-    rows[7] = bar(7, 100, 101); // the next bar opens back at 100
-    const r = checkCandles(candles(rows));
-    expect(found(r)).toEqual([['outlier', 6]]);
-    expect(r.findings[0].message).toMatch(/^row 6 \(2021-05-19T13:06Z\): close 150 is \+48\.51% from 101 at row 5; robust z \d+\.\d > 10$/);
-    expect(r.warnings).toBe(1);
+  it('large-move: a 5% move is nothing in a 2%-sigma market and a warning in a 0.1%-sigma one', () => {
+    const wild = walk(400, 0.02);
+    for (let k = 300; k < 400; k++) scaleBar(wild, k, 1.05); // +5% from bar 300 on: a jump that stays
+    wild.open[300] = wild.close[299]; wild.low[300] = Math.min(wild.low[300], wild.open[300]);
+    expect(found(checkCandles(wild))).toEqual([]);
+
+    const calm = walk(400, 0.001);
+    for (let k = 300; k < 400; k++) scaleBar(calm, k, 1.05);
+    calm.open[300] = calm.close[299]; calm.low[300] = Math.min(calm.low[300], calm.open[300]);
+    const r = checkCandles(calm);
+    expect(found(r)).toEqual([['large-move', 300]]);
+    expect(r.findings[0].message).toMatch(
+      /^row 300 \(2021-06-\d\dT\d\d:00Z\): close [\d.]+ is \+4\.87% from [\d.]+ at row 299: 42\.7 local sigmas \(sigma 0\.11% a bar\)$/,
+    );
+    expect(r).toMatchObject({ ok: true, errors: 0, warnings: 1 });
+    expect(r.moves.largest).toMatchObject({ row: 300 });
+  });
+
+  it('spike: a bad tick (one bar x50, the next back) is an error on that bar only, however wild the market', () => {
+    for (const sigma of [0.001, 0.02]) {
+      const c = walk(400, sigma);
+      scaleBar(c, 250, 50);
+      const r = checkCandles(c);
+      expect(found(r), `sigma ${sigma}`).toEqual([['spike', 250]]);
+      expect(r.findings[0]).toMatchObject({ column: 'close' });
+      expect(r.findings[0].value).toBeGreaterThan(30);
+      expect(r.findings[0].message).toMatch(/: close [\d.]+ is \+\d{4}\.\d\d% from [\d.]+ at row 249 and back to [\d.]+ at row 251 \(a 1-bar spike\): \d+\.\d local sigmas/);
+      expect(r).toMatchObject({ ok: false, errors: 1 });
+    }
+  });
+
+  it('spike: up to 3 bars off and back are each an error; 4 bars off is a level shift (large moves, warnings)', () => {
+    for (const bars of [2, 3]) {
+      const c = walk(400, 0.005);
+      for (let k = 0; k < bars; k++) scaleBar(c, 200 + k, 0.1); // a decimal slip
+      expect(found(checkCandles(c))).toEqual(Array.from({ length: bars }, (_, k) => ['spike', 200 + k]));
+    }
+    const c = walk(400, 0.005);
+    for (let k = 0; k < 4; k++) scaleBar(c, 200 + k, 0.1);
+    const r = checkCandles(c);
+    expect(found(r)).toEqual([['large-move', 200], ['large-move', 204]]);
     expect(r.ok).toBe(true);
   });
 
-  it('outlier: a level shift flags its first bar only', () => {
-    const rows = cleanRows(13).map((r, k): Row => (k >= 7 ? [r[0], r[1] * 1.5, r[2] * 1.5, r[3] * 1.5, r[4] * 1.5, r[5]] : r));
-    rows[7][1] = 100; rows[7][3] = 99.5; // the jump bar opens at the old level
-    expect(found(checkCandles(candles(rows)))).toEqual([['outlier', 7]]);
+  it('spike: a bad open, high or low (2x the spike threshold outside the closes around the bar) names the column', () => {
+    const c = walk(400, 0.005);
+    c.high[120] = c.close[120] * 50;
+    c.low[300] = 0.06;
+    const r = checkCandles(c);
+    expect(r.findings.map((f) => [f.rule, f.row, f.column])).toEqual([['spike', 120, 'high'], ['spike', 300, 'low']]);
+    expect(r.findings[1].message).toMatch(/: low 0\.06 is -99\.9\d% outside the closes around its bar \([\d.]+ \.\. [\d.]+\): \d+\.\d local sigmas/);
+    // A real-sized wick (3% in a 0.5% market, 6 sigmas) is nothing.
+    const ok = walk(400, 0.005);
+    ok.high[120] = ok.close[120] * 1.03;
+    expect(found(checkCandles(ok))).toEqual([]);
   });
 
-  it('outlier: MAD == 0 falls back to the mean absolute deviation, and an all-flat series flags nothing', () => {
+  it('spike: a 1% blip and back in a 0.01%-sigma market is a large move, not a bad tick (spikes are 5% away too)', () => {
+    const c = walk(400, 0.0001);
+    scaleBar(c, 250, 1.01);
+    c.high[100] *= 1.03; // a 3% wick: 300 sigmas, but no bad tick either
+    const r = checkCandles(c);
+    expect(found(r)).toEqual([['large-move', 250], ['large-move', 251]]);
+    scaleBar(c, 250, 1.06 / 1.01);
+    expect(found(checkCandles(c))).toEqual([['spike', 250]]);
+  });
+
+  it('spike: too few bars after a huge jump to see it come back: an unconfirmed large move', () => {
+    const c = walk(300, 0.005);
+    scaleBar(c, 299, 50);
+    const r = checkCandles(c);
+    expect(found(r)).toEqual([['large-move', 299]]);
+    expect(r.findings[0].message).toMatch(/too few bars after it to tell whether it comes back \(a spike if it does\)$/);
+  });
+
+  it('thresholds: largeMoveThreshold (alias outlierThreshold) and spikeThreshold, ConfigError unless > 0', () => {
+    const c = walk(400, 0.001);
+    for (let k = 300; k < 400; k++) scaleBar(c, k, 1.05);
+    expect(checkCandles(c, { largeMoveThreshold: 1e9 }).findings).toEqual([]);
+    expect(checkCandles(c, { outlierThreshold: 1e9 }).findings).toEqual([]);
+    expect(checkCandles(c, { outlierThreshold: 1e9, largeMoveThreshold: 10 }).counts['large-move']).toBe(1);
+    scaleBar(c, 100, 50);
+    expect(checkCandles(c, { spikeThreshold: 1e9 }).counts.spike).toBe(0);
+    expect(() => checkCandles(c, { largeMoveThreshold: 0 })).toThrow(ConfigError);
+    expect(() => checkCandles(c, { outlierThreshold: -1 })).toThrow('outlierThreshold: -1 must be a number > 0 (local sigmas; default 10)');
+    expect(() => checkCandles(c, { spikeThreshold: NaN })).toThrow(/^spikeThreshold: NaN must be a number > 0/);
+  });
+
+  it('local sigma: MAD == 0 falls back to the mean absolute deviation; an all-flat series judges nothing', () => {
     const flat = Array.from({ length: 20 }, (_, k): Row => [T0 + k * M, 100, 100, 100, 100, 1]);
     const flatReport = checkCandles(candles(flat));
-    expect(flatReport.outliers).toMatchObject({ mad: 0, scale: 0, method: 'none' });
+    expect(flatReport.moves.n).toBe(0);
     expect(flatReport.findings).toEqual([]);
     const oneMove = flat.map((r): Row => [...r]);
     for (let k = 10; k < 20; k++) oneMove[k] = [T0 + k * M, 101, 101, 101, 101, 1];
     oneMove[10][1] = 100; oneMove[10][3] = 100;
     const r = checkCandles(candles(oneMove));
-    expect(r.outliers.method).toBe('mean-abs-dev');
-    expect(found(r)).toEqual([['outlier', 10]]); // 1 move in 19 returns: z = 19 / 1.2533 = 15.2
-    expect(r.findings[0].value).toBeCloseTo(19 / 1.2533141373155003, 9);
+    expect(found(r)).toEqual([['large-move', 10]]);
+    // Seed: 1 move in 19 returns, mean |r| = ln(1.01) / 19; the slow average has decayed over the 9
+    // flat bars before it (half-life 500), and sigma = 1.2533 * mean |r|.
+    expect(r.findings[0].value).toBeCloseTo(19 / (1.2533141373155003 * 0.5 ** (9 / 500)), 9);
   });
 
   it('robustScale: median, MAD and the 1.4826 factor', () => {
@@ -199,7 +299,7 @@ describe('checkCandles', () => {
     base[4][1] = 0; base[4][3] = 0; // zero open and low
     base[6][2] = 99; base[6][3] = 102; // high < low
     base[8][5] = -1; // negative volume
-    base[11] = [T0 + 11 * M, 101, 151.5, 100.5, 151, 12]; // spike
+    base[11] = [T0 + 11 * M, 101, 505.5, 100.5, 505, 12]; // a bad tick, back at the next bar
     base[12][1] = 100;
     base[19][0] -= 1000; // misaligned (59 s after 13:18, so no empty slot)
     const bad = [
@@ -212,11 +312,14 @@ describe('checkCandles', () => {
     const r = checkCandles(candles(bad));
     expect(found(r)).toEqual([
       ['nan', 2], ['nan', 2], ['non-positive-price', 4], ['non-positive-price', 4], ['high-low', 6],
-      ['negative-volume', 8], ['outlier', 11], ['gap', 13], ['duplicate', 16], ['out-of-order', 18], ['misaligned', 19],
+      ['negative-volume', 8], ['spike', 11], ['gap', 13], ['duplicate', 16], ['out-of-order', 18], ['misaligned', 19],
     ]);
-    expect(r.errors).toBe(9);
-    expect(r.warnings).toBe(2);
-    expect(formatCheckReport(r)).toContain('9 errors, 2 warnings');
+    expect(r.errors).toBe(10);
+    expect(r.warnings).toBe(1);
+    const text = formatCheckReport(r);
+    expect(text).toContain('10 errors, 1 warnings');
+    // Errors are listed before warnings: the gap (row 13) comes last.
+    expect(text.split('\n').filter((l) => l.startsWith('  [')).map((l) => /^ {2}\[([a-z-]+)\]/.exec(l)![1]).slice(-2)).toEqual(['misaligned', 'gap']);
   });
 
   it('caps the findings list per rule but counts exactly', () => {
@@ -242,7 +345,7 @@ describe('repairCandles', () => {
     expect(changes).toEqual([]);
     expect(arr(out.close)).toEqual(arr(c.close));
     expect(out.close).not.toBe(c.close);
-    expect(DEFAULT_REPAIR).toEqual({ duplicates: 'error', order: 'error', misaligned: 'keep', gaps: 'keep', outliers: 'keep', invalid: 'error' });
+    expect(DEFAULT_REPAIR).toEqual({ duplicates: 'error', order: 'error', misaligned: 'keep', gaps: 'keep', spikes: 'error', invalid: 'error' });
   });
 
   it('policy fields: undefined keeps the default, an unknown value throws ConfigError', () => {
@@ -354,54 +457,83 @@ describe('repairCandles', () => {
     expect(() => repairCandles(c, { misaligned: 'error' })).toThrow(/row 2, ts: .*1 ms past the 1m grid/);
   });
 
-  // closes 100, 101, 100, 101, 100, [150], 100, 101, 100, 101, 100: returns +-a (a = ln 1.01) and
-  // +-ln 1.5, so median = 0 and MAD = a; the band around 100 is 100 * exp(+-10 * 1.4826 * a).
+  // closes 100, 101, 100, 101, 100, [500], 100, 101, ...: the bar at 13:05 is a bad tick (x5).
   const spike = () => {
     const rows = cleanRows(11);
-    rows[5] = [T0 + 5 * M, 100, 150.5, 99.5, 150, 6];
-    rows[6] = bar(6, 100, 100);
+    rows[5] = [T0 + 5 * M, 100, 500.5, 99.5, 500, 6];
+    rows[6] = bar(6, 100, 100.5);
     return candles(rows);
   };
-  const hi = 100 * Math.exp(10 * 1.4826 * Math.log(1.01));
 
-  it("outliers 'clip': clamps the bar's prices into the band around the previous close", () => {
-    const c = spike();
-    const { candles: out, changes } = repairCandles(c, { outliers: 'clip' });
-    const expected = {
-      open: [100, 100, 101, 100, 101, 100, 100, 100, 101, 100, 101],
-      high: [100.5, 101.5, 101.5, 101.5, 101.5, hi, 100.5, 101.5, 101.5, 101.5, 101.5],
-      low: [99.5, 99.5, 99.5, 99.5, 99.5, 99.5, 99.5, 99.5, 99.5, 99.5, 99.5],
-      close: [100, 101, 100, 101, 100, hi, 100, 101, 100, 101, 100],
-    };
-    for (const [name, want] of Object.entries(expected)) {
-      const got = arr(out[name as 'open']);
-      want.forEach((w, k) => expect(got[k], `${name}[${k}]`).toBeCloseTo(w, 9));
-    }
-    expect(hi).toBeCloseTo(115.896, 3);
-    expect(changes.map((x) => [x.rule, x.action, x.row])).toEqual([['outlier', 'clip', 5]]);
-    expect(changes[0].message).toMatch(/^row 5 \(2021-05-19T13:05Z\): close 150 -> 115\.8\d+ \(robust z \d+\.\d > 10; prices clamped to/);
-    expect(c.close[5]).toBe(150); // the input is untouched
+  it("spikes 'error' (the default) throws DataError naming the row and column; 'keep' keeps the bar", () => {
+    let err: unknown;
+    try { repairCandles(spike(), {}, { file: 'f.json' }); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(DataError);
+    expect((err as DataError).where).toEqual({ file: 'f.json', row: 5, column: 'close' });
+    expect((err as DataError).message).toMatch(
+      /^f\.json, row 5, close: 2021-05-19T13:05Z: spike: close 500 is \+400\.00% from 100 at row 4 and back to 100\.5 at row 6 \(a 1-bar spike\): \d+\.\d local sigmas \(sigma [\d.]+% a bar\) \(spikes: 'clip' or 'drop' repairs it, 'keep' keeps it\)$/,
+    );
+    const kept = repairCandles(spike(), { spikes: 'keep' });
+    expect(kept.changes).toEqual([]);
+    expect(kept.candles.close[5]).toBe(500);
   });
 
-  it("outliers 'drop' removes the row; with gaps 'ffill' the hole is filled from the previous close", () => {
-    const { candles: out, changes } = repairCandles(spike(), { outliers: 'drop' });
-    expect(arr(out.ts)).toEqual([0, 1, 2, 3, 4, 6, 7, 8, 9, 10].map((k) => T0 + k * M));
-    expect(arr(out.close)).toEqual([100, 101, 100, 101, 100, 100, 101, 100, 101, 100]);
-    expect(changes.map((x) => [x.rule, x.action, x.row])).toEqual([['outlier', 'drop', 5]]);
+  it("spikes 'clip': a close spike's prices are clamped into the closes before and after it", () => {
+    const c = spike();
+    const { candles: out, changes } = repairCandles(c, { spikes: 'clip' });
+    expect(arr(out.close)).toEqual([100, 101, 100, 101, 100, 100.5, 100.5, 101, 100, 101, 100]);
+    expect([out.open[5], out.high[5], out.low[5], out.close[5]]).toEqual([100, 100.5, 100, 100.5]);
+    expect(changes.map((x) => [x.rule, x.action, x.row])).toEqual([['spike', 'clip', 5]]);
+    expect(changes[0].message).toMatch(/^row 5 \(2021-05-19T13:05Z\): close 500 -> 100\.5 \(a spike of \d+\.\d local sigmas; prices clamped into the closes around it, \[100, 100\.5\]\)$/);
+    expect(c.close[5]).toBe(500); // the input is untouched
+    expect(checkCandles(out).counts.spike).toBe(0);
+  });
 
-    const filled = repairCandles(spike(), { outliers: 'drop', gaps: 'ffill' });
-    expect(arr(filled.candles.close)).toEqual([100, 101, 100, 101, 100, 100, 100, 101, 100, 101, 100]);
+  it("spikes 'clip': a bad low is clamped alone; the bar's real high stays", () => {
+    const c = walk(300, 0.005);
+    const high = c.high[200];
+    c.low[200] = 0.06;
+    const { candles: out, changes } = repairCandles(c, { spikes: 'clip' });
+    const around = [c.close[199], c.close[200], c.close[201]];
+    expect(out.low[200]).toBe(Math.min(...around, c.open[200]));
+    expect(out.high[200]).toBe(high);
+    expect(changes.map((x) => [x.rule, x.action, x.row])).toEqual([['spike', 'clip', 200]]);
+    expect(changes[0].message).toMatch(/: low 0\.06 -> [\d.]+ \(a spike of \d+\.\d local sigmas; low clamped into the closes around it, \[/);
+    expect(checkCandles(out).ok).toBe(true);
+  });
+
+  it("spikes 'drop' removes the row; with gaps 'ffill' the hole is filled from the previous close", () => {
+    const { candles: out, changes } = repairCandles(spike(), { spikes: 'drop' });
+    expect(arr(out.ts)).toEqual([0, 1, 2, 3, 4, 6, 7, 8, 9, 10].map((k) => T0 + k * M));
+    expect(arr(out.close)).toEqual([100, 101, 100, 101, 100, 100.5, 101, 100, 101, 100]);
+    expect(changes.map((x) => [x.rule, x.action, x.row])).toEqual([['spike', 'drop', 5]]);
+    expect(changes[0].message).toMatch(/^row 5 \(2021-05-19T13:05Z\): dropped, spike: close 500 is /);
+
+    const filled = repairCandles(spike(), { spikes: 'drop', gaps: 'ffill' });
+    expect(arr(filled.candles.close)).toEqual([100, 101, 100, 101, 100, 100, 100.5, 101, 100, 101, 100]);
     expect(arr(filled.candles.volume)).toEqual([1, 2, 3, 4, 5, 0, 7, 8, 9, 10, 11]);
-    expect(filled.changes.map((x) => [x.rule, x.action, x.row, x.count])).toEqual([['outlier', 'drop', 5, undefined], ['gap', 'ffill', 4, 1]]);
+    expect(filled.changes.map((x) => [x.rule, x.action, x.row, x.count])).toEqual([['spike', 'drop', 5, undefined], ['gap', 'ffill', 4, 1]]);
+  });
+
+  it("large moves are never repaired; 'outliers' (the CLI flag's name) is 'spikes'", () => {
+    const c = walk(400, 0.001);
+    for (let k = 300; k < 400; k++) scaleBar(c, k, 1.05);
+    expect(checkCandles(c).counts['large-move']).toBe(1);
+    expect(repairCandles(c, { spikes: 'drop' }).changes).toEqual([]);
+    expect(resolveRepairPolicy({ outliers: 'clip' })).toEqual({ ...DEFAULT_REPAIR, spikes: 'clip' });
+    expect(resolveRepairPolicy({ outliers: 'clip', spikes: 'drop' }).spikes).toBe('drop');
+    expect(repairCandles(spike(), { outliers: 'drop' }).changes.map((x) => x.rule)).toEqual(['spike']);
+    expect(() => resolveRepairPolicy({ outliers: 'winsorize' as 'clip' })).toThrow('outliers: "winsorize" is not allowed; use error, keep, clip, drop');
   });
 
   it('changes name input rows after earlier steps removed rows', () => {
     const rows = cleanRows(11);
-    rows[5] = [T0 + 5 * M, 100, 150.5, 99.5, 150, 6];
-    rows[6] = bar(6, 100, 100);
+    rows[5] = [T0 + 5 * M, 100, 500.5, 99.5, 500, 6];
+    rows[6] = bar(6, 100, 100.5);
     rows[1][5] = -1; // dropped first, so the spike is row 4 of the intermediate series
-    const { changes } = repairCandles(candles(rows), { invalid: 'drop', outliers: 'drop' });
-    expect(changes.map((x) => [x.rule, x.row])).toEqual([['negative-volume', 1], ['outlier', 5]]);
+    const { changes } = repairCandles(candles(rows), { invalid: 'drop', spikes: 'drop' });
+    expect(changes.map((x) => [x.rule, x.row])).toEqual([['negative-volume', 1], ['spike', 5]]);
+    expect(changes[1].message).toMatch(/from 100 at row 4 and back to 100\.5 at row 6/);
   });
 });
 
@@ -434,11 +566,16 @@ describe('checkTrades', () => {
   });
 });
 
-describe('real data: Binance BTC/USDT 1m, 2021-04-20 .. 2021-05-20', () => {
-  const file = sharedFile('binance-spot-1m-2021-04-to-05', 'BTC_USDT-1m.json');
-  // freqtrade JSON: an array of [ts, open, high, low, close, volume]
-  const rows = JSON.parse(readFileSync(file, 'utf8')) as Row[];
-  const c = candles(rows);
+describeIf([SHARED_DATA], 'real data: Binance BTC/USDT 1m, 2021-04-20 .. 2021-05-20', () => {
+  let file: string;
+  let rows: Row[];
+  let c: Candles;
+  beforeAll(() => {
+    file = sharedFile('binance-spot-1m-2021-04-to-05', 'BTC_USDT-1m.json');
+    // freqtrade JSON: an array of [ts, open, high, low, close, volume]
+    rows = JSON.parse(readFileSync(file, 'utf8')) as Row[];
+    c = candles(rows);
+  });
 
   it('has exactly one gap: 285 minutes after 2021-04-25T04:00Z (284 missing bars), no duplicates or disorder', () => {
     const r = checkCandles(c);
@@ -458,5 +595,115 @@ describe('real data: Binance BTC/USDT 1m, 2021-04-20 .. 2021-05-20', () => {
     expect(out.ts.length).toBe(rows.length + 284);
     expect(changes).toHaveLength(1);
     expect(checkCandles(out).missingBars).toBe(0);
+  });
+});
+
+describe('real data: large moves and spikes in the shipped samples', () => {
+  const sample = (exchange: string, timeframe: string) => readCandles(SAMPLES_STORE, { exchange, symbol: 'BTC/USD', timeframe });
+  const rowAt = (c: Candles, iso: string) => c.ts.indexOf(Date.parse(iso));
+  const copy = (c: Candles) => sliceCandles(c, 0, c.ts.length);
+  let hourly: Candles;
+  let daily: Candles;
+  beforeAll(async () => {
+    [hourly, daily] = await Promise.all([sample('coinbase', '1h'), sample('coinbase', '1d')]);
+  });
+
+  it('the shipped Coinbase BTC/USD 1h sample is ok: 19 large moves (warnings), all over 3.5%, no spike', () => {
+    // The one global robust z-score this rule replaced reported 121 "outliers" here, mostly ordinary
+    // 4-6% hours of the volatile 2017-18 stretch.
+    const r = checkCandles(hourly);
+    expect(r).toMatchObject({ ok: true, errors: 0, warnings: 19 });
+    expect(r.counts).toMatchObject({ 'large-move': 19, spike: 0 });
+    for (const f of r.findings) {
+      const [, pct] = /is ([-+][\d.]+)%/.exec(f.message)!;
+      expect(Math.abs(Number(pct)), f.message).toBeGreaterThan(3.5);
+      expect(f.value).toBeGreaterThan(10);
+    }
+    // The largest is the real April 2019 jump (+12.22% in an hour after months of calm).
+    expect(r.moves.largest).toMatchObject({ ts: Date.parse('2019-04-02T04:00Z') });
+    expect(r.moves.largest!.pct).toBeCloseTo(12.22, 2);
+    expect(formatCheckReport(r)).toMatch(/large-move > 10, largest \+12\.22% at 2019-04-02T04:00Z \(\d+\.\d sigmas\); spike > 30 and back\n/);
+  });
+
+  it('bad ticks injected into it are errors on exactly their rows: x50, x1.5 in a calm week, x0.5 in December 2017, a 50x high', () => {
+    const c = copy(hourly);
+    const calm = rowAt(c, '2019-03-10T12:00Z');
+    const calm2 = rowAt(c, '2019-03-12T12:00Z');
+    const wild = rowAt(c, '2017-12-17T15:00Z');
+    const wick = rowAt(c, '2018-09-01T09:00Z');
+    scaleBar(c, calm, 50);
+    scaleBar(c, calm2, 1.5);
+    scaleBar(c, wild, 0.5);
+    c.high[wick] *= 50;
+    const r = checkCandles(c);
+    expect(r.findings.filter((f) => f.rule === 'spike').map((f) => [f.row, f.column])).toEqual(
+      [[wild, 'close'], [wick, 'high'], [calm, 'close'], [calm2, 'close']],
+    );
+    expect(r).toMatchObject({ ok: false, errors: 4 });
+    expect(r.counts['large-move']).toBe(19); // the real moves are judged as before
+
+    const clipped = repairCandles(c, { spikes: 'clip' });
+    expect(clipped.changes.map((x) => x.row)).toEqual([wild, wick, calm, calm2]);
+    expect(checkCandles(clipped.candles)).toMatchObject({ ok: true, warnings: 19 });
+    const dropped = repairCandles(c, { spikes: 'drop', gaps: 'ffill' });
+    expect(dropped.candles.ts.length).toBe(c.ts.length);
+    expect(checkCandles(dropped.candles)).toMatchObject({ ok: true, warnings: 19 });
+  });
+
+  it('a jump that stays (x1.5 from a row on) is one large move, never an error', () => {
+    const c = copy(hourly);
+    const at = rowAt(c, '2019-03-10T12:00Z');
+    for (let i = at; i < c.ts.length; i++) scaleBar(c, i, 1.5);
+    c.open[at] = c.close[at - 1];
+    c.low[at] = Math.min(c.low[at], c.open[at]);
+    const r = checkCandles(c);
+    expect(r.ok).toBe(true);
+    expect(r.findings.find((f) => f.row === at)).toMatchObject({ rule: 'large-move' });
+  });
+
+  it('the shipped Coinbase 1d sample has one real bad tick: a low of 0.06 on 2017-04-15 (a 1,175 USD day)', () => {
+    const r = checkCandles(daily);
+    const row = rowAt(daily, '2017-04-15T00:00Z');
+    expect(r.findings.filter((f) => f.rule === 'spike').map((f) => [f.row, f.column, f.message])).toEqual([
+      [row, 'low', expect.stringMatching(/^row \d+ \(2017-04-15T00:00Z\): low 0\.06 is -99\.99% outside the closes around its bar \(1173\.74 \.\. 1178\.85\)/)],
+    ]);
+    expect(r.errors).toBe(1);
+    const { candles: fixed } = repairCandles(daily, { spikes: 'clip' });
+    expect([fixed.open[row], fixed.high[row], fixed.low[row], fixed.close[row]]).toEqual([1173.74, 1190.99, 1173.74, 1178.85]);
+    expect(checkCandles(fixed).ok).toBe(true);
+    expect(() => repairCandles(daily)).toThrow(/row 866, low: 2017-04-15T00:00Z: spike: low 0\.06/);
+  });
+});
+
+describeIf([SHARED_DATA], 'real data: large moves and spikes on Binance 1m and Bittrex 5m', () => {
+  const rowAt = (c: Candles, iso: string) => c.ts.indexOf(Date.parse(iso));
+  const binance = (pair: string): Candles =>
+    candles(JSON.parse(readFileSync(sharedFile('binance-spot-1m-2021-04-to-05', `${pair}-1m.json`), 'utf8')) as Row[]);
+
+  it('Binance 1m, April-May 2021 (the 2021-05-19 crash included): ok, no spike, a handful of large moves', () => {
+    // Before (one global robust z, threshold 10): 105, 104, 65, 115 and 81 warnings.
+    const want: Record<string, number> = { BTC_USDT: 6, ETH_USDT: 1, LTC_USDT: 0, ETH_BTC: 1, LTC_BTC: 4 };
+    for (const [pair, moves] of Object.entries(want)) {
+      const r = checkCandles(binance(pair));
+      expect(r.ok, pair).toBe(true);
+      expect([pair, r.counts['large-move'], r.counts.spike]).toEqual([pair, moves, 0]);
+    }
+  });
+
+  it('Binance BTC/USDT 1m with a 50x tick: the spike is an error, import-style repair refuses it', () => {
+    const c = binance('BTC_USDT');
+    const at = rowAt(c, '2021-05-19T13:00Z'); // in the crash, when 1m moves were at their largest
+    scaleBar(c, at, 50);
+    const r = checkCandles(c);
+    expect(r.findings.filter((f) => f.rule === 'spike').map((f) => f.row)).toEqual([at]);
+    expect(() => repairCandles(c, {}, { file: 'BTC_USDT-1m.json' })).toThrow(DataError);
+  });
+
+  it("freqtrade's Bittrex 5m alt pairs of January 2018 (illiquid, many unchanged closes): no spike", () => {
+    for (const base of ['ADA', 'DASH', 'ETC', 'ETH', 'LTC', 'NXT', 'TRX', 'XLM', 'XMR', 'ZEC']) {
+      const rows = JSON.parse(readFileSync(sharedFile('freqtrade-testdata', `${base}_BTC-5m.json`), 'utf8')) as Row[];
+      const r = checkCandles(candles(rows, '5m'));
+      expect([base, r.counts.spike, r.errors]).toEqual([base, 0, 0]);
+    }
   });
 });

@@ -14,9 +14,9 @@ import { candlesToCsv, writeCandlesCsv } from '../data/sources/export-csv.js';
 import { importCandlesFile, parseCandles } from '../data/sources/import-candles.js';
 import { parseDateText } from '../data/sources/import-time.js';
 import { importTradesFile } from '../data/sources/import-trades.js';
-import { SHARED_DATA } from './shared-data.js';
+import { describeIf, SHARED_DATA, SHARED_DATA_DIR } from './helpers/requirements.js';
 
-const DATA = SHARED_DATA;
+const DATA = SHARED_DATA_DIR;
 const utc = (y: number, mo: number, d: number, h = 0, mi = 0): number => Date.UTC(y, mo - 1, d, h, mi);
 
 let tmp: string;
@@ -60,7 +60,7 @@ describe('date texts', () => {
   });
 });
 
-describe('candle files', () => {
+describeIf([SHARED_DATA], 'candle files', () => {
   it('reads freqtrade JSON (BTC_USDT-1m, 42,915 rows) exactly', async () => {
     const path = join(DATA, 'binance-spot-1m-2021-04-to-05/BTC_USDT-1m.json');
     const { candles: c, notes } = await importCandlesFile(path, { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' });
@@ -127,7 +127,9 @@ describe('candle files', () => {
     const back = await importCandlesFile(path, { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' });
     expectSameCandles(back.candles, src.candles);
   });
+});
 
+describe('candle CSV text', () => {
   it('round-trips awkward numbers, NaN and early timestamps', () => {
     const key = { exchange: 'x', symbol: 'BTC/USDT', timeframe: '1m' };
     const c: Candles = {
@@ -211,7 +213,7 @@ describe('malformed files give DataError naming file and row', () => {
   });
 });
 
-describe('trade files', () => {
+describeIf([SHARED_DATA], 'trade files', () => {
   it('reads freqtrade trades JSON gzip (12,477 trades)', async () => {
     const path = join(DATA, 'freqtrade-testdata/XRP_ETH-trades.json.gz');
     const { trades: t } = await importTradesFile(path, { exchange: 'binance', symbol: 'XRP/ETH' });
@@ -239,7 +241,7 @@ describe('trade files', () => {
   });
 });
 
-describe('Binance depth capture replay', () => {
+describeIf([SHARED_DATA], 'Binance depth capture replay', () => {
   const dir = join(DATA, 'binance-l2-stream-hftbacktest/spot');
   const files = [join(dir, 'btcusdt_20240808.gz'), join(dir, 'btcusdt_20240809.gz')];
   const N = 20;

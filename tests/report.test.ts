@@ -1,12 +1,12 @@
 // Run reports and `tradegym compare`: two synthetic run folders, report.html and compare.html opened
-// in headless Chromium (Debian's /usr/bin/chromium via playwright-core), charts checked by their
+// in headless Chromium (tests/helpers/browser.ts, via playwright-core), charts checked by their
 // pixels, tables by their rows, names checked to be escaped, and the page loading nothing from
-// the network. Chromium is required: CI installs it (apt-get install -y chromium).
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// the network. The page tests skip where no browser is found; CI has one and allows no skip.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRunDir, parseLog, readRun, runDirName, writeRunFiles, type LogRecord, type PolicyMetrics, type RunCurvesInput, type RunMetrics } from '../experiments/run-dir.js';
 import { TRADING_COLUMNS, resolveMetric } from '../experiments/report/columns.js';
@@ -15,9 +15,10 @@ import { alignSeries, drawdown, keepIndices, tradeBars } from '../experiments/re
 import { metricCells, renderReport, writeReport } from '../experiments/report/render-report.js';
 import { compareRuns } from '../scripts/commands/compare.js';
 import { reportCommand } from '../scripts/commands/report.js';
-import { METRICS_HEADER, metricsRow } from '../scripts/commands/backtest.js';
+import { launchBrowser } from './helpers/browser.js';
+import { BROWSER, describeIf } from './helpers/requirements.js';
+import { METRICS_HEADER, metricsRow } from '../scripts/commands/metrics-table.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const EVIL = '<script>alert(1)</script>';
 const dir = mkdtempSync(join(tmpdir(), 'tg-report-'));
 const runA = join(dir, 'runs', 'ppo-20240301T000000Z');
@@ -89,15 +90,9 @@ const policiesB = { ppo: metrics(2.5, 0.2, 0.05), ddpg: metrics(0.9, 0.07, 0.25)
 
 let browser: Browser | undefined;
 
-/** Chromium, started once; a missing binary fails the browser tests (never skips them). */
+/** Chromium, started once, by the first page test. */
 async function getBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: these tests need Debian's Chromium (apt-get install -y chromium), as .ci/run installs it`);
-  browser ??= await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // Playwright gives each launch a fresh, empty profile (--user-data-dir) of its own.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser ??= await launchBrowser();
   return browser;
 }
 
@@ -267,65 +262,69 @@ describe('report.html', () => {
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!github\.com)/);
   });
 
-  it('draws every chart, loads nothing from the network, and shows the tables', async () => {
-    const { page, requests, dialogs } = await open(reportPath);
-    expect(dialogs).toEqual([]);
-    expect(requests.every((u) => u.startsWith('file:') || u.startsWith('data:'))).toBe(true);
+  describeIf([BROWSER], 'in Chromium', () => {
+    it('draws every chart, loads nothing from the network, and shows the tables', async () => {
+      const { page, requests, dialogs } = await open(reportPath);
+      expect(dialogs).toEqual([]);
+      expect(requests.every((u) => u.startsWith('file:') || u.startsWith('data:'))).toBe(true);
 
-    // equity, drawdown, position and 4 training tags (charts/episodic_return, charts/SPS, losses/*)
-    expect(await page.evaluate('document.body.dataset.charts')).toBe('7');
-    expect(await page.evaluate('document.querySelectorAll("canvas").length')).toBe(7);
-    const stats = (await page.evaluate(CANVAS_STATS)) as CanvasStat[];
-    expect(stats.map((s) => s.id)).toEqual(['equity', 'drawdown', 'position', 'train-0', 'train-1', 'train-2', 'train-3']);
-    for (const s of stats) {
-      expect(s.canvas, s.id).toBe(true);
-      expect(s.w, s.id).toBeGreaterThan(300);
-      expect(s.colours, `${s.id} is a single colour`).toBeGreaterThan(2);
-      expect(s.painted, s.id).toBeGreaterThan(1000);
-    }
-    // line colours: the first policy (blue) on equity and drawdown, the position (amber) and raised markers (green)
-    const byId = Object.fromEntries(stats.map((s) => [s.id, s]));
-    expect(byId.equity.blue).toBeGreaterThan(200);
-    expect(byId.drawdown.blue).toBeGreaterThan(200);
-    expect(byId.position.amber).toBeGreaterThan(200);
-    expect(byId.position.green).toBeGreaterThan(20);
+      // equity, drawdown, position and 4 training tags (charts/episodic_return, charts/SPS, losses/*)
+      expect(await page.evaluate('document.body.dataset.charts')).toBe('7');
+      expect(await page.evaluate('document.querySelectorAll("canvas").length')).toBe(7);
+      const stats = (await page.evaluate(CANVAS_STATS)) as CanvasStat[];
+      expect(stats.map((s) => s.id)).toEqual(['equity', 'drawdown', 'position', 'train-0', 'train-1', 'train-2', 'train-3']);
+      for (const s of stats) {
+        expect(s.canvas, s.id).toBe(true);
+        expect(s.w, s.id).toBeGreaterThan(300);
+        expect(s.colours, `${s.id} is a single colour`).toBeGreaterThan(2);
+        expect(s.painted, s.id).toBeGreaterThan(1000);
+      }
+      // line colours: the first policy (blue) on equity and drawdown, the position (amber) and buy markers (green)
+      const byId = Object.fromEntries(stats.map((s) => [s.id, s]));
+      expect(byId.equity.blue).toBeGreaterThan(200);
+      expect(byId.drawdown.blue).toBeGreaterThan(200);
+      expect(byId.position.amber).toBeGreaterThan(200);
+      expect(byId.position.green).toBeGreaterThan(20);
 
-    // metrics table: every policy once, in file order, the hostile name as plain text
-    expect(await tableColumn(page, 'metrics-table', 0)).toEqual(Object.keys(policiesA));
-    expect(await page.evaluate('document.querySelectorAll("script").length')).toBe(3);
-    expect(await page.evaluate('document.querySelector("#metrics-table tr.best td").textContent')).toBe('ppo');
-    const header = (await page.evaluate('[...document.querySelectorAll("#metrics-table thead th")].map((th) => th.textContent)')) as string[];
-    expect(header).toEqual([...METRICS_HEADER, 'accuracy', 'precision', 'recall', 'F1', 'AUC']);
-    expect(await page.evaluate(`document.querySelector('select[data-switch="position"]').options[2].textContent`)).toBe(EVIL);
+      // metrics table: every policy once, in file order, the hostile name as plain text
+      expect(await tableColumn(page, 'metrics-table', 0)).toEqual(Object.keys(policiesA));
+      expect(await page.evaluate('document.querySelectorAll("script").length')).toBe(3);
+      expect(await page.evaluate('document.querySelector("#metrics-table tr.best td").textContent')).toBe('ppo');
+      const header = (await page.evaluate('[...document.querySelectorAll("#metrics-table thead th")].map((th) => th.textContent)')) as string[];
+      expect(header).toEqual([...METRICS_HEADER, 'accuracy', 'precision', 'recall', 'F1', 'AUC']);
+      expect(await page.evaluate(`document.querySelector('select[data-switch="position"]').options[2].textContent`)).toBe(EVIL);
 
-    // click to sort by Sharpe: highest first, then lowest first
-    await page.click('#metrics-table thead th:nth-child(4) button');
-    expect(await tableColumn(page, 'metrics-table', 0)).toEqual(['ppo', 'logistic-regression', 'ma-cross', EVIL]);
-    await page.click('#metrics-table thead th:nth-child(4) button');
-    expect(await tableColumn(page, 'metrics-table', 0)).toEqual([EVIL, 'ma-cross', 'logistic-regression', 'ppo']);
+      // click to sort by Sharpe: highest first, then lowest first
+      await page.click('#metrics-table thead th:nth-child(4) button');
+      expect(await tableColumn(page, 'metrics-table', 0)).toEqual(['ppo', 'logistic-regression', 'ma-cross', EVIL]);
+      await page.click('#metrics-table thead th:nth-child(4) button');
+      expect(await tableColumn(page, 'metrics-table', 0)).toEqual([EVIL, 'ma-cross', 'logistic-regression', 'ppo']);
 
-    // walk-forward: 3 folds x 2 policies, and the across-folds summary
-    expect(await tableColumn(page, 'walk-forward-table', 3)).toEqual(['ppo', 'ma-cross', 'ppo', 'ma-cross', 'ppo', 'ma-cross']);
-    expect(await tableColumn(page, 'walk-forward-summary', 0)).toEqual(['ppo', 'ma-cross']);
+      // walk-forward: 3 folds x 2 policies, and the across-folds summary
+      // (each fold's policies by the run's metric, Sharpe: fold 1 has ma-cross 0.3 above ppo 0)
+      expect(await tableColumn(page, 'walk-forward-table', 3)).toEqual(['ma-cross', 'ppo', 'ppo', 'ma-cross', 'ppo', 'ma-cross']);
+      expect(await tableColumn(page, 'walk-forward-summary', 0)).toEqual(['ppo', 'ma-cross']);
 
-    // config shown as text
-    expect(await page.evaluate('document.querySelector("pre.config").textContent')).toContain(`note: "${EVIL} & <b>bold</b>"`);
+      // config shown as text
+      expect(await page.evaluate('document.querySelector("pre.config").textContent')).toContain(`note: "${EVIL} & <b>bold</b>"`);
 
-    // switching the position chart to another policy redraws it
-    await page.selectOption('select[data-switch="position"]', '1');
-    expect(await page.evaluate('document.querySelectorAll("[data-chart=position] canvas").length')).toBe(1);
-    const legend = (await page.evaluate('document.querySelector("[data-chart=position] .u-legend").textContent')) as string;
-    expect(legend).toMatch(/raised \(\d+\)/);
-    expect(dialogs).toEqual([]);
-    await page.close();
-  });
+      // switching the position chart to another policy redraws it
+      await page.selectOption('select[data-switch="position"]', '1');
+      expect(await page.evaluate('document.querySelectorAll("[data-chart=position] canvas").length')).toBe(1);
+      const legend = (await page.evaluate('document.querySelector("[data-chart=position] .u-legend").textContent')) as string;
+      expect(legend).toMatch(/buy \(\d+\)/);
+      expect(legend).toMatch(/sell \(\d+\)/);
+      expect(dialogs).toEqual([]);
+      await page.close();
+    });
 
-  it('renders a run without curves or log: tables only, ready with 0 charts', async () => {
-    await writeReport(bare);
-    const { page } = await open(join(bare, 'report.html'));
-    expect(await page.evaluate('document.body.dataset.charts')).toBe('0');
-    expect(await tableColumn(page, 'metrics-table', 0)).toEqual(['flat']);
-    await page.close();
+    it('renders a run without curves or log: tables only, ready with 0 charts', async () => {
+      await writeReport(bare);
+      const { page } = await open(join(bare, 'report.html'));
+      expect(await page.evaluate('document.body.dataset.charts')).toBe('0');
+      expect(await tableColumn(page, 'metrics-table', 0)).toEqual(['flat']);
+      await page.close();
+    });
   });
 
   it('`tradegym report <runDir>` rewrites report.html', async () => {
@@ -372,28 +371,100 @@ describe('compare', () => {
     expect(resolveMetric('AUC').key).toBe('auc');
   });
 
-  it('writes compare.html with both runs charted and a sortable table', async () => {
-    await writeReport(runB);
-    const out = join(dir, 'compare.html');
-    const r = await compareRuns([runA, runB], { sort: 'sharpe', out });
-    expect(r.out).toBe(out);
-    const { page, requests, dialogs } = await open(out);
-    expect(requests.every((u) => u.startsWith('file:'))).toBe(true);
-    expect(await page.evaluate('document.body.dataset.charts')).toBe('2');
-    const stats = (await page.evaluate(CANVAS_STATS)) as CanvasStat[];
-    expect(stats.map((s) => s.id)).toEqual(['equity', 'drawdown']);
-    for (const s of stats) expect(s.colours, s.id).toBeGreaterThan(2);
-    expect(stats[0].blue).toBeGreaterThan(200);
-    const legend = (await page.evaluate('document.querySelector("[data-chart=equity] .u-legend").textContent')) as string;
-    expect(legend).toContain('ppo-20240301T000000Z · ppo');
-    expect(legend).toContain('ddpg-20240302T000000Z · ppo');
-    expect(await tableColumn(page, 'compare-table', 1)).toEqual(r.entries.map((e) => e.policy));
-    expect(await page.evaluate('document.querySelector("#compare-table th[aria-sort]").textContent')).toBe('Sharpe');
-    // sort by max DD in the page: numeric columns sort highest first on the first click
-    await page.click('#compare-table thead th:nth-child(8) button');
-    expect(await tableColumn(page, 'compare-table', 1)).toEqual(['ddpg', EVIL, 'ma-cross', 'logistic-regression', 'ppo', 'ppo']);
-    expect(await page.evaluate('document.querySelector("#runs-table a").getAttribute("href")')).toBe('runs/ppo-20240301T000000Z/report.html');
-    expect(dialogs).toEqual([]);
-    await page.close();
+  describeIf([BROWSER], 'in Chromium', () => {
+    it('writes compare.html with both runs charted and a sortable table', async () => {
+      await writeReport(runB);
+      const out = join(dir, 'compare.html');
+      const r = await compareRuns([runA, runB], { sort: 'sharpe', out });
+      expect(r.out).toBe(out);
+      const { page, requests, dialogs } = await open(out);
+      expect(requests.every((u) => u.startsWith('file:'))).toBe(true);
+      expect(await page.evaluate('document.body.dataset.charts')).toBe('2');
+      const stats = (await page.evaluate(CANVAS_STATS)) as CanvasStat[];
+      expect(stats.map((s) => s.id)).toEqual(['equity', 'drawdown']);
+      for (const s of stats) expect(s.colours, s.id).toBeGreaterThan(2);
+      expect(stats[0].blue).toBeGreaterThan(200);
+      const legend = (await page.evaluate('document.querySelector("[data-chart=equity] .u-legend").textContent')) as string;
+      expect(legend).toContain('ppo-20240301T000000Z · ppo');
+      expect(legend).toContain('ddpg-20240302T000000Z · ppo');
+      expect(await tableColumn(page, 'compare-table', 1)).toEqual(r.entries.map((e) => e.policy));
+      expect(await page.evaluate('document.querySelector("#compare-table th[aria-sort]").textContent')).toBe('Sharpe');
+      // sort by max DD in the page: numeric columns sort highest first on the first click
+      await page.click('#compare-table thead th:nth-child(8) button');
+      expect(await tableColumn(page, 'compare-table', 1)).toEqual(['ddpg', EVIL, 'ma-cross', 'logistic-regression', 'ppo', 'ppo']);
+      expect(await page.evaluate('document.querySelector("#runs-table a").getAttribute("href")')).toBe('runs/ppo-20240301T000000Z/report.html');
+      expect(dialogs).toEqual([]);
+      await page.close();
+    });
+  });
+});
+
+describe('report and comparison pages: scrolling, colours, sorting', () => {
+  /** Pixels near an rgb colour on each chart's canvas. */
+  const colourPixels = (rgb: [number, number, number]) => `(() => Object.fromEntries([...document.querySelectorAll('[data-chart]')].map((slot) => {
+    const cv = slot.querySelector('canvas');
+    if (!cv) return [slot.dataset.chart, 0];
+    const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - ${rgb[0]}) < 30 && Math.abs(d[i + 1] - ${rgb[1]}) < 30 && Math.abs(d[i + 2] - ${rgb[2]}) < 30 && d[i + 3] > 200) n++;
+    return [slot.dataset.chart, n];
+  })))()`;
+  const hexRgb = (hex: string): [number, number, number] => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];
+
+  describeIf([BROWSER], 'in Chromium', () => {
+    it('a table wider than the window scrolls in its own box; the page does not', async () => {
+      const reportPath = await writeReport(runA);
+      const page = await (await getBrowser()).newPage({ viewport: { width: 360, height: 800 } });
+      await page.goto(pathToFileURL(reportPath).href);
+      await page.waitForFunction('window.__reportReady === true', undefined, { timeout: 20_000 });
+      const sizes = (await page.evaluate(`(() => {
+        const wrap = document.querySelector('#metrics-table').parentElement;
+        wrap.scrollLeft = 150;
+        return { page: document.documentElement.scrollWidth, window: document.documentElement.clientWidth,
+          table: wrap.scrollWidth, box: wrap.clientWidth, scrolled: wrap.scrollLeft, overflow: getComputedStyle(wrap).overflowX };
+      })()`)) as Record<string, number | string>;
+      expect(sizes.table).toBeGreaterThan(sizes.box as number);
+      expect(sizes.overflow).toBe('auto');
+      expect(sizes.scrolled).toBe(150);
+      expect(sizes.page).toBeLessThanOrEqual(sizes.window as number);
+      await page.close();
+    });
+
+    it('a policy is drawn in its own colour in the report and in the comparison', async () => {
+      const { policyColour } = await import('../experiments/report/colours.js');
+      const report = await open(await writeReport(runA));
+      // ma-cross is the second line of the report; its colour is ma-cross's, not the palette's second
+      const maCross = (await report.page.evaluate(colourPixels(hexRgb(policyColour('ma-cross'))))) as Record<string, number>;
+      expect(maCross.equity).toBeGreaterThan(100);
+      const swatch = await report.page.evaluate(`getComputedStyle(document.querySelector('#metrics-table tbody tr:nth-child(2) td.policy'), '::before').backgroundColor`);
+      expect(swatch).toBe(`rgb(${hexRgb(policyColour('ma-cross')).join(', ')})`);
+      await report.page.close();
+      const out = join(dir, 'compare-colours.html');
+      await compareRuns([runB, runA], { sort: 'sharpe', out }); // each run's best: ppo in both
+      const cmp = await open(out);
+      const ppo = (await cmp.page.evaluate(colourPixels(hexRgb(policyColour('ppo'))))) as Record<string, number>;
+      expect(ppo.equity).toBeGreaterThan(200);
+      expect(await cmp.page.evaluate(`getComputedStyle(document.querySelector('#compare-table tbody td.policy'), '::before').backgroundColor`))
+        .toBe(`rgb(${hexRgb(policyColour('ppo')).join(', ')})`);
+      await cmp.page.close();
+    });
+
+    it('walk-forward rows sort within their fold when a header is clicked', async () => {
+      const { page } = await open(await writeReport(runA));
+      const folds = () => tableColumn(page, 'walk-forward-table', 0);
+      // Sharpe (column 7: fold, from, to, policy, return, CAGR, Sharpe) starts sorted highest first
+      // (the run's metric), so a click gives lowest first and the next highest first again.
+      expect(await page.evaluate(`document.querySelector('#walk-forward-table th[aria-sort]').textContent`)).toBe('Sharpe');
+      await page.click('#walk-forward-table thead th:nth-child(7) button');
+      expect(await folds()).toEqual(['1', '1', '2', '2', '3', '3']);
+      expect(await tableColumn(page, 'walk-forward-table', 3)).toEqual(['ppo', 'ma-cross', 'ma-cross', 'ppo', 'ma-cross', 'ppo']);
+      await page.click('#walk-forward-table thead th:nth-child(7) button');
+      expect(await folds()).toEqual(['1', '1', '2', '2', '3', '3']);
+      expect(await tableColumn(page, 'walk-forward-table', 3)).toEqual(['ma-cross', 'ppo', 'ppo', 'ma-cross', 'ppo', 'ma-cross']);
+      // the fold column itself sorts the folds
+      await page.click('#walk-forward-table thead th:nth-child(1) button');
+      expect(await folds()).toEqual(['3', '3', '2', '2', '1', '1']);
+      await page.close();
+    });
   });
 });

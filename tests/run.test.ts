@@ -58,7 +58,9 @@ describe('tradegym run', () => {
 
   it('bad configs name the field and the allowed values', () => {
     expect(() => loadExperiment(tinyConfig({ env: { reward: { kind: 'sharpe' } } }))).toThrow(/env.reward.kind.*'log-return' \| 'differential-sharpe'/);
-    expect(() => loadExperiment(tinyConfig({ agent: { learningRat: 0.1 } }))).toThrow(/agent.learningRat: unknown field; allowed: .*learningRate/);
+    expect(() => loadExperiment(tinyConfig({ agent: { learningRat: 0.1 } }))).toThrow(/agent.learningRat: unknown field; did you mean learningRate\?$/);
+    // The algorithm's own fields, not every algorithm's: TD3's bufferSize is unknown to PPO.
+    expect(() => loadExperiment(tinyConfig({ agent: { bufferSize: 1000 } }))).toThrow(/agent.bufferSize: unknown field; allowed: (?!.*bufferSize).*learningRate/);
     expect(() => loadExperiment(tinyConfig({ training: { numEnvs: 0 } }))).toThrow(/training.numEnvs/);
     expect(() => loadExperiment(tinyConfig({ agent: { algo: 'a2c' } }))).toThrow(/agent.algo/);
   });

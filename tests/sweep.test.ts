@@ -1,6 +1,6 @@
 // Hyperparameter sweeps: search methods, early stopping, local worker processes, BullMQ workers on
-// a real redis-server (REDIS_URL, or one started here), retries after a killed worker, and a
-// coordinator killed mid-sweep that resumes without rerunning finished trials.
+// a real redis-server (REDIS_URL, or one started here; skipped without either), retries after a
+// killed worker, and a coordinator killed mid-sweep that resumes without rerunning finished trials.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -22,6 +22,7 @@ import { loadSweep, parseSweep } from '../experiments/sweep/sweep-file.js';
 import type { TrialRecord } from '../experiments/sweep/sweep-store.js';
 import type { Observation } from '../experiments/sweep/tpe.js';
 import { objective } from './fixtures/sweep/quadratic-trial.js';
+import { describeIf, REDIS } from './helpers/requirements.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIX = join(ROOT, 'tests/fixtures/sweep');
@@ -215,7 +216,7 @@ async function freePort(): Promise<number> {
 async function startWorker(): Promise<ChildProcess> {
   const args = cliRegistersWorker
     ? [join(ROOT, 'bin/tradegym.js'), 'worker']
-    : ['--import', TSX_IMPORT, join(ROOT, 'scripts/commands/worker.ts')];
+    : ['--import', TSX_IMPORT!, join(ROOT, 'scripts/commands/worker.ts')];
   const proc = spawn(process.execPath, [...args, '--queue', redisUrl, '--queue-name', queueName, '--lock-duration', '3000'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   workers.push(proc);
   let out = '';
@@ -230,27 +231,35 @@ async function startWorker(): Promise<ChildProcess> {
   return proc;
 }
 
-beforeAll(async () => {
-  if (redisUrl) return;
-  const port = await freePort();
-  redisProc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  redisUrl = `redis://127.0.0.1:${port}`;
-  const probe = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => {});
-  await until('redis-server to accept connections', async () => {
-    try {
-      if (probe.status !== 'ready') await probe.connect();
-      return (await probe.ping()) === 'PONG';
-    } catch {
-      return false;
-    }
-  });
-  probe.disconnect();
-});
+const stopChildren = () => Promise.all([...workers, ...spawned].map((w) => stopProcess(w, 3000)));
 
 afterAll(async () => {
-  await Promise.all([...workers, ...spawned].map((w) => stopProcess(w, 3000)));
-  if (redisUrl) {
+  await stopChildren();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describeIf([REDIS], 'on Redis', () => {
+  beforeAll(async () => {
+    if (redisUrl) return;
+    const port = await freePort();
+    redisProc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    redisUrl = `redis://127.0.0.1:${port}`;
+    const probe = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => {});
+    await until('redis-server to accept connections', async () => {
+      try {
+        if (probe.status !== 'ready') await probe.connect();
+        return (await probe.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    });
+    probe.disconnect();
+  });
+
+  afterAll(async () => {
+    // Workers first: a live worker would write its keys again after the queue is gone.
+    await stopChildren();
     const queue = new Queue(queueName, { connection: { url: redisUrl } });
     await queue.obliterate({ force: true });
     await queue.close();
@@ -259,51 +268,93 @@ afterAll(async () => {
     if (ours.length) await redis.del(...ours);
     expect(await redis.keys(`*${queueName}*`)).toEqual([]);
     redis.disconnect();
-  }
-  if (redisProc) await stopProcess(redisProc);
-  rmSync(dir, { recursive: true, force: true });
-});
-
-describe('BullMQ workers on Redis', () => {
-  it('two `tradegym worker` processes finish a sweep; stop decisions travel through Redis', async () => {
-    await Promise.all([startWorker(), startWorker()]);
-    const spec = inline({
-      name: 'queued', base: 'curve-base.yaml', trial: 'curve-trial.ts', metric: 'score', method: 'grid', concurrency: 2,
-      params: { quality: { values: [0.9, 0.8, 0.1, 0.2, 0.85, 0.15] }, stepMs: { values: [10] }, steps: { values: [6] } },
-      earlyStop: { kind: 'median', warmup: 3, minTrials: 2 },
-    });
-    const r = await runSweep(spec, { out: dir, queue: { url: redisUrl, name: queueName }, log: quiet });
-    expect(r.ranked).toHaveLength(6);
-    expect(r.ranked.every((t) => t.status !== 'failed')).toBe(true);
-    expect(r.best?.params.quality).toBe(0.9);
-    expect(r.ranked.some((t) => t.status === 'stopped')).toBe(true);
-    expect(new Set(r.ranked.map((t) => t.worker)).size).toBe(2);
-    expect(readTrials(r.dir)).toHaveLength(6);
+    if (redisProc) await stopProcess(redisProc);
   });
 
-  it('a worker killed mid-trial: its job lock expires and the other worker runs the trial again', async () => {
-    const markers = mkdtempSync(join(dir, 'markers-'));
-    const spec = inline({
-      name: 'killed', base: 'curve-base.yaml', trial: 'curve-trial.ts', metric: 'score', method: 'grid', concurrency: 2,
-      params: { quality: { values: [0.9, 0.5, 0.7] }, stepMs: { values: [150] }, steps: { values: [8] }, markerDir: { values: [markers] } },
+  describe('BullMQ workers on Redis', () => {
+    it('two `tradegym worker` processes finish a sweep; stop decisions travel through Redis', async () => {
+      await Promise.all([startWorker(), startWorker()]);
+      const spec = inline({
+        name: 'queued', base: 'curve-base.yaml', trial: 'curve-trial.ts', metric: 'score', method: 'grid', concurrency: 2,
+        params: { quality: { values: [0.9, 0.8, 0.1, 0.2, 0.85, 0.15] }, stepMs: { values: [10] }, steps: { values: [6] } },
+        earlyStop: { kind: 'median', warmup: 3, minTrials: 2 },
+      });
+      const r = await runSweep(spec, { out: dir, queue: { url: redisUrl, name: queueName }, log: quiet });
+      expect(r.ranked).toHaveLength(6);
+      expect(r.ranked.every((t) => t.status !== 'failed')).toBe(true);
+      expect(r.best?.params.quality).toBe(0.9);
+      expect(r.ranked.some((t) => t.status === 'stopped')).toBe(true);
+      expect(new Set(r.ranked.map((t) => t.worker)).size).toBe(2);
+      expect(readTrials(r.dir)).toHaveLength(6);
     });
-    const log = join(markers, 'trials.log');
-    const lines = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split(' ')) : []);
-    const sweep = runSweep(spec, { out: dir, queue: { url: redisUrl, name: queueName }, log: quiet });
-    await until('a trial to start', () => lines().some((l) => l[0] === 'start'));
-    const [, victimTrial, victimPid] = lines().find((l) => l[0] === 'start')!;
-    const victim = workers.find((w) => w.pid === Number(victimPid))!;
-    expect(victim).toBeDefined();
-    victim.kill('SIGKILL');
-    const r = await sweep;
-    expect(r.ranked).toHaveLength(3);
-    expect(r.ranked.every((t) => t.status === 'completed')).toBe(true);
-    const retried = r.ranked.find((t) => t.id === victimTrial)!;
-    expect(retried.attempts).toBeGreaterThanOrEqual(2);
-    const starts = lines().filter((l) => l[0] === 'start' && l[1] === victimTrial).map((l) => l[2]);
-    expect(starts.length).toBeGreaterThanOrEqual(2);
-    expect(starts.at(-1)).not.toBe(victimPid);
-    expect(new Set(readTrials(r.dir).map((t) => t.id)).size).toBe(3);
+
+    it('a worker killed mid-trial: its job lock expires and the other worker runs the trial again', async () => {
+      const markers = mkdtempSync(join(dir, 'markers-'));
+      const spec = inline({
+        name: 'killed', base: 'curve-base.yaml', trial: 'curve-trial.ts', metric: 'score', method: 'grid', concurrency: 2,
+        params: { quality: { values: [0.9, 0.5, 0.7] }, stepMs: { values: [150] }, steps: { values: [8] }, markerDir: { values: [markers] } },
+      });
+      const log = join(markers, 'trials.log');
+      const lines = () => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((l) => l.split(' ')) : []);
+      const sweep = runSweep(spec, { out: dir, queue: { url: redisUrl, name: queueName }, log: quiet });
+      await until('a trial to start', () => lines().some((l) => l[0] === 'start'));
+      const [, victimTrial, victimPid] = lines().find((l) => l[0] === 'start')!;
+      const victim = workers.find((w) => w.pid === Number(victimPid))!;
+      expect(victim).toBeDefined();
+      victim.kill('SIGKILL');
+      const r = await sweep;
+      expect(r.ranked).toHaveLength(3);
+      expect(r.ranked.every((t) => t.status === 'completed')).toBe(true);
+      const retried = r.ranked.find((t) => t.id === victimTrial)!;
+      expect(retried.attempts).toBeGreaterThanOrEqual(2);
+      const starts = lines().filter((l) => l[0] === 'start' && l[1] === victimTrial).map((l) => l[2]);
+      expect(starts.length).toBeGreaterThanOrEqual(2);
+      expect(starts.at(-1)).not.toBe(victimPid);
+      expect(new Set(readTrials(r.dir).map((t) => t.id)).size).toBe(3);
+    });
+  });
+
+  describe('resuming', () => {
+    it('distributed: a restarted coordinator takes trials that finished while it was down from Redis', async () => {
+      if (!workers.some((w) => w.exitCode === null && w.signalCode === null)) await startWorker();
+      const markers = mkdtempSync(join(dir, 'resume-q-'));
+      const file = join(markers, 'resume-q.yaml');
+      writeFileSync(file, [
+        'name: resume-q',
+        `base: ${join(FIX, 'curve-base.yaml')}`,
+        `trial: ${join(FIX, 'curve-trial.ts')}`,
+        'metric: score',
+        'method: grid',
+        'concurrency: 3',
+        'params:',
+        '  quality: { values: [0.2, 0.4, 0.6, 0.8, 0.9] }',
+        '  stepMs: { values: [60] }',
+        '  steps: { values: [5] }',
+        `  markerDir: { values: [${JSON.stringify(markers)}] }`,
+      ].join('\n'));
+      const out = join(markers, 'out');
+      const sweepDir = join(out, 'resume-q');
+      const args = [file, '--out', out, '--queue', redisUrl, '--queue-name', queueName];
+      const log = () => (existsSync(join(markers, 'trials.log')) ? readFileSync(join(markers, 'trials.log'), 'utf8').trim().split('\n').map((l) => l.split(' ')) : []);
+      const first = startCoordinator(...args);
+      await until('a trial to be recorded', () => existsSync(join(sweepDir, 'trials.jsonl')) && readTrials(sweepDir).length >= 1, 30_000);
+      first.kill('SIGKILL');
+      await new Promise((res) => first.once('exit', res));
+      const recorded = readTrials(sweepDir).length;
+      // While no coordinator runs, the worker finishes what was queued.
+      await until('a queued trial to finish unobserved', () => log().filter((l) => l[0] === 'end').length > recorded, 15_000);
+      const second = startCoordinator(...args);
+      let secondOut = '';
+      second.stdout!.on('data', (b: Buffer) => (secondOut += b.toString()));
+      second.stderr!.on('data', (b: Buffer) => (secondOut += b.toString()));
+      expect(await new Promise((res) => second.once('exit', res)), secondOut).toBe(0);
+      const all = readTrials(sweepDir);
+      expect(all).toHaveLength(5);
+      expect(new Set(all.map((t) => t.id)).size).toBe(5);
+      // No trial ran twice: the ones finished while the coordinator was down came from Redis.
+      const starts = log().filter((l) => l[0] === 'start').map((l) => l[1]);
+      expect(starts.sort()).toEqual(all.map((t) => t.id).sort());
+    });
   });
 });
 
@@ -376,54 +427,13 @@ describe('resuming', () => {
     expect(secondOut).toContain('results: ');
     expect(existsSync(join(sweepDir, 'best.yaml'))).toBe(true);
   });
-
-  it('distributed: a restarted coordinator takes trials that finished while it was down from Redis', async () => {
-    if (!workers.some((w) => w.exitCode === null && w.signalCode === null)) await startWorker();
-    const markers = mkdtempSync(join(dir, 'resume-q-'));
-    const file = join(markers, 'resume-q.yaml');
-    writeFileSync(file, [
-      'name: resume-q',
-      `base: ${join(FIX, 'curve-base.yaml')}`,
-      `trial: ${join(FIX, 'curve-trial.ts')}`,
-      'metric: score',
-      'method: grid',
-      'concurrency: 3',
-      'params:',
-      '  quality: { values: [0.2, 0.4, 0.6, 0.8, 0.9] }',
-      '  stepMs: { values: [60] }',
-      '  steps: { values: [5] }',
-      `  markerDir: { values: [${JSON.stringify(markers)}] }`,
-    ].join('\n'));
-    const out = join(markers, 'out');
-    const sweepDir = join(out, 'resume-q');
-    const args = [file, '--out', out, '--queue', redisUrl, '--queue-name', queueName];
-    const log = () => (existsSync(join(markers, 'trials.log')) ? readFileSync(join(markers, 'trials.log'), 'utf8').trim().split('\n').map((l) => l.split(' ')) : []);
-    const first = startCoordinator(...args);
-    await until('a trial to be recorded', () => existsSync(join(sweepDir, 'trials.jsonl')) && readTrials(sweepDir).length >= 1, 30_000);
-    first.kill('SIGKILL');
-    await new Promise((res) => first.once('exit', res));
-    const recorded = readTrials(sweepDir).length;
-    // While no coordinator runs, the worker finishes what was queued.
-    await until('a queued trial to finish unobserved', () => log().filter((l) => l[0] === 'end').length > recorded, 15_000);
-    const second = startCoordinator(...args);
-    let secondOut = '';
-    second.stdout!.on('data', (b: Buffer) => (secondOut += b.toString()));
-    second.stderr!.on('data', (b: Buffer) => (secondOut += b.toString()));
-    expect(await new Promise((res) => second.once('exit', res)), secondOut).toBe(0);
-    const all = readTrials(sweepDir);
-    expect(all).toHaveLength(5);
-    expect(new Set(all.map((t) => t.id)).size).toBe(5);
-    // No trial ran twice: the ones finished while the coordinator was down came from Redis.
-    const starts = log().filter((l) => l[0] === 'start').map((l) => l[1]);
-    expect(starts.sort()).toEqual(all.map((t) => t.id).sort());
-  });
 });
 
 /** `tradegym sweep ...` as a process: through the CLI when registered there, else its command file. */
 function startCoordinator(...argv: string[]): ChildProcess {
   const args = readFileSync(join(ROOT, 'scripts/cli.ts'), 'utf8').includes('sweepCommand')
     ? [join(ROOT, 'bin/tradegym.js'), 'sweep']
-    : ['--import', TSX_IMPORT, join(ROOT, 'scripts/commands/sweep.ts')];
+    : ['--import', TSX_IMPORT!, join(ROOT, 'scripts/commands/sweep.ts')];
   const proc = spawn(process.execPath, [...args, ...argv], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   spawned.push(proc);
   return proc;

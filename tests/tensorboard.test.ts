@@ -81,3 +81,34 @@ describe('tfevents writer', () => {
     expect(new TextDecoder().decode((text.tensor as { stringVal: Uint8Array[] }).stringVal[0])).toBe('agent:\n  algo: ppo\n');
   });
 });
+
+describe('hparams plugin data', () => {
+  it('encodes experiment and session so that zero, false and empty values survive (oneof presence)', async () => {
+    const { writeExperiment, writeSession, DATA_TYPE, SESSION_STATUS } = await import('../experiments/tensorboard/hparams.js');
+    const { hparamsData, plainValue, readEvents } = await import('./helpers/tfevents.js');
+    const w = new SummaryWriter(join(dir, 'hp'), { now: () => 1_700_000_000_000 });
+    writeExperiment(w, {
+      timeCreatedSecs: 1_700_000_000,
+      hparams: [
+        { name: 'flag', type: DATA_TYPE.bool, discrete: [false, true] },
+        { name: 'lr', type: DATA_TYPE.float64, interval: { min: 0, max: 1 } },
+        { name: 'kind', type: DATA_TYPE.string, discrete: ['', 'b'] },
+      ],
+      metrics: [{ tag: 'sweep/score', displayName: 'score' }],
+    });
+    writeSession(w, { hparams: { flag: false, lr: 0, kind: '' }, groupName: 'g1', startTimeSecs: 10 }, { 'sweep/score': 0, 'sweep/bad': NaN }, { status: SESSION_STATUS.failure, endTimeSecs: 12 }, 7);
+    w.close();
+    const values = readEvents(w.path).flatMap((e) => e.values.map((v) => ({ step: e.step, v })));
+    expect(values.map((x) => x.v.tag)).toEqual(['_hparams_/experiment', '_hparams_/session_start_info', 'sweep/score', '_hparams_/session_end_info']);
+    for (const x of values.filter((x) => x.v.tag.startsWith('_hparams_/'))) expect(x.v.metadata?.pluginData?.pluginName).toBe('hparams');
+    const exp = hparamsData(values[0].v).experiment as { hparamInfos: Record<string, unknown>[] };
+    expect(plainValue({ listValue: exp.hparamInfos[0].domainDiscrete })).toEqual([false, true]);
+    expect(exp.hparamInfos[1].domainInterval).toEqual({ minValue: 0, maxValue: 1 });
+    expect(plainValue({ listValue: exp.hparamInfos[2].domainDiscrete })).toEqual(['', 'b']);
+    const start = hparamsData(values[1].v).sessionStartInfo as { hparams: Record<string, Record<string, unknown>>; groupName: string };
+    expect(Object.fromEntries(Object.entries(start.hparams).map(([k, v]) => [k, plainValue(v)]))).toEqual({ flag: false, lr: 0, kind: '' });
+    expect(start.groupName).toBe('g1');
+    expect(values[2]).toMatchObject({ step: 7, v: { simpleValue: 0 } });
+    expect(hparamsData(values[3].v).sessionEndInfo).toEqual({ status: 2, endTimeSecs: 12 });
+  });
+});

@@ -1,18 +1,24 @@
 // The grid of bar open times a timeframe implies, and the options shared by check and repair.
 import { timeframeMs } from '../timeframe.js';
 import { ConfigError } from '../errors.js';
+import { DEFAULT_LARGE_MOVE_THRESHOLD, DEFAULT_SPIKE_THRESHOLD } from './price-moves.js';
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
 /** 1970-01-01 was a Thursday; exchanges (Binance, via ccxt) open weekly bars on Monday 00:00 UTC. */
 const MONDAY_OFFSET_MS = 4 * DAY_MS;
 
-export const DEFAULT_OUTLIER_THRESHOLD = 10;
-
 /** Options shared by `checkCandles` and `repairCandles`, so both judge the data the same way. */
 export interface CleanOptions {
-  /** Robust z-score of a log return above which the bar is an outlier. Default 10. */
+  /** Local sigmas (see price-moves.ts) beyond which a close is a 'large-move' warning. Default 10. */
+  largeMoveThreshold?: number;
+  /** The same as largeMoveThreshold, under the name of the CLI flag --outlier-threshold; largeMoveThreshold wins. */
   outlierThreshold?: number;
+  /**
+   * Local sigmas a close must jump, and then come back, to be a 'spike' error (an open, high or low:
+   * twice that outside the closes around it). Default 30.
+   */
+  spikeThreshold?: number;
   /**
    * Bars open at `alignOffsetMs + k * timeframe`. Default 0 (epoch-aligned, what exchanges use for
    * s/m/h/d bars), except Monday 00:00 UTC for week multiples.
@@ -48,9 +54,12 @@ export function missingBetween(g: BarGrid, a: number, b: number): number {
   return d > g.tfMs ? Math.ceil(d / g.tfMs) - 1 : 0;
 }
 
-/** The outlier threshold of the options; ConfigError unless it is a number > 0. */
-export function outlierThreshold(opts: CleanOptions = {}): number {
-  const t = opts.outlierThreshold ?? DEFAULT_OUTLIER_THRESHOLD;
-  if (!(t > 0)) throw new ConfigError('outlierThreshold', `${t} must be a number > 0 (robust z-score; default ${DEFAULT_OUTLIER_THRESHOLD})`);
-  return t;
+/** The large-move and spike thresholds of the options; ConfigError unless each is a number > 0. */
+export function moveThresholds(opts: CleanOptions = {}): { largeMove: number; spike: number } {
+  const field = opts.largeMoveThreshold !== undefined ? 'largeMoveThreshold' : 'outlierThreshold';
+  const largeMove = opts.largeMoveThreshold ?? opts.outlierThreshold ?? DEFAULT_LARGE_MOVE_THRESHOLD;
+  const spike = opts.spikeThreshold ?? DEFAULT_SPIKE_THRESHOLD;
+  if (!(largeMove > 0)) throw new ConfigError(field, `${largeMove} must be a number > 0 (local sigmas; default ${DEFAULT_LARGE_MOVE_THRESHOLD})`);
+  if (!(spike > 0)) throw new ConfigError('spikeThreshold', `${spike} must be a number > 0 (local sigmas; default ${DEFAULT_SPIKE_THRESHOLD})`);
+  return { largeMove, spike };
 }

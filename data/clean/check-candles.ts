@@ -1,8 +1,8 @@
 // Validation of OHLCV candles: finds every problem, changes nothing (repair-candles.ts does that,
 // under an explicit policy). Three passes over the typed arrays: rows as given (values, alignment,
-// order), time order (duplicates, gaps), returns (outliers).
+// order), time order (duplicates, gaps), prices along time (large moves, spikes: price-moves.ts).
 import type { Candles } from '../types.js';
-import { barGrid, missingBetween, offGrid, outlierThreshold } from './bar-grid.js';
+import { barGrid, missingBetween, moveThresholds, offGrid } from './bar-grid.js';
 import type { CleanOptions } from './bar-grid.js';
 import {
   at, CHECK_RULES, DEFAULT_MAX_FINDINGS_PER_RULE, FindingCollector, finiteRange, RULE_SEVERITY, shortTime,
@@ -10,8 +10,8 @@ import {
 import type { CheckRule, Report } from './findings.js';
 import { assertSameLength, checkRowValues, describeDifference } from './row-values.js';
 import type { ValueSink } from './row-values.js';
-import { scanReturnOutliers } from './robust-outliers.js';
-import type { RobustScale } from './robust-outliers.js';
+import { describeMove, scanPriceMoves } from './price-moves.js';
+import type { MoveStats } from './price-moves.js';
 import { timeOrder } from './time-order.js';
 
 export interface CheckOptions extends CleanOptions {
@@ -29,10 +29,13 @@ export interface CheckReport extends Report<CheckRule> {
   /** Findings of 'error' and 'warning' rules (see RULE_SEVERITY), counted exactly. */
   errors: number;
   warnings: number;
-  /** No error-severity findings (gaps and outliers may remain). */
+  /** No error-severity findings (gaps and large moves may remain). */
   ok: boolean;
-  /** The statistics the outlier rule used. */
-  outliers: RobustScale & { threshold: number };
+  /** What the large-move and spike rules judged with. */
+  moves: MoveStats & {
+    /** The largest 'large-move' finding, for a one-line summary; absent when there is none. */
+    largest?: { row: number; ts: number; z: number; pct: number };
+  };
 }
 
 /**
@@ -43,7 +46,7 @@ export interface CheckReport extends Report<CheckRule> {
 export function checkCandles(c: Candles, opts: CheckOptions = {}): CheckReport {
   assertSameLength(c);
   const grid = barGrid(c.timeframe, opts);
-  const threshold = outlierThreshold(opts);
+  const thresholds = moveThresholds(opts);
   const col = new FindingCollector<CheckRule>(CHECK_RULES, opts.maxFindingsPerRule ?? DEFAULT_MAX_FINDINGS_PER_RULE);
   const n = c.ts.length;
   const ts = c.ts;
@@ -105,23 +108,24 @@ export function checkCandles(c: Candles, opts: CheckOptions = {}): CheckReport {
     }
   }
 
-  // Pass 3, returns along time order, over one row per ts with a usable close.
-  const retRows = new Int32Array(order.length);
+  // Pass 3, prices along time order, over one row per ts with a usable close.
+  const moveRows = new Int32Array(order.length);
   let m = 0;
   for (let k = 0; k < order.length; k++) {
     const i = order[k];
-    if (badClose[i] === 1 || (m > 0 && ts[i] === ts[retRows[m - 1]])) continue;
-    retRows[m++] = i;
+    if (badClose[i] === 1 || (m > 0 && ts[i] === ts[moveRows[m - 1]])) continue;
+    moveRows[m++] = i;
   }
-  const scan = scanReturnOutliers(ts, c.close, retRows.subarray(0, m), grid.tfMs, threshold, 'drop');
-  for (const o of scan.outliers) {
-    if (!col.want('outlier')) continue;
-    const cl = c.close[o.row];
-    const pct = (cl / o.refClose - 1) * 100;
-    col.push({
-      rule: 'outlier', row: o.row, ts: ts[o.row], column: 'close', value: o.z,
-      message: `${at(o.row, ts[o.row])}: close ${cl} is ${pct >= 0 ? '+' : ''}${pct.toFixed(2)}% from ${o.refClose} at row ${o.refRow}; robust z ${o.z.toFixed(1)} > ${threshold}`,
-    });
+  const scan = scanPriceMoves(c, moveRows.subarray(0, m), grid.tfMs, thresholds.largeMove, thresholds.spike);
+  for (const mv of scan.moves) {
+    if (!col.want(mv.kind)) continue;
+    col.push({ rule: mv.kind, row: mv.row, ts: ts[mv.row], column: mv.column, value: mv.z, message: `${at(mv.row, ts[mv.row])}: ${describeMove(mv, c.close)}` });
+  }
+  let largest: CheckReport['moves']['largest'];
+  for (const mv of scan.moves) {
+    if (mv.kind === 'large-move' && (!largest || mv.z > largest.z)) {
+      largest = { row: mv.row, ts: ts[mv.row], z: mv.z, pct: (mv.price / mv.refClose - 1) * 100 };
+    }
   }
 
   const range = finiteRange(ts);
@@ -136,6 +140,6 @@ export function checkCandles(c: Candles, opts: CheckOptions = {}): CheckReport {
     rows: n, firstTs: range.min, lastTs: range.max,
     counts: col.counts, findings: col.sorted(), truncated: col.truncated,
     missingBars, errors, warnings, ok: errors === 0,
-    outliers: { ...scan.scale, threshold },
+    moves: { ...scan.stats, ...(largest ? { largest } : {}) },
   };
 }

@@ -5,18 +5,20 @@ import { isoTime } from '../timeframe.js';
 /** The candle rules, in the order a report lists them for one row. */
 export const CHECK_RULES = [
   'out-of-order', 'duplicate', 'misaligned', 'gap',
-  'nan', 'non-positive-price', 'high-low', 'negative-volume', 'outlier',
+  'nan', 'non-positive-price', 'high-low', 'negative-volume', 'spike', 'large-move',
 ] as const;
 export type CheckRule = (typeof CHECK_RULES)[number];
 
 /**
  * 'error': the data is wrong and must be repaired or rejected. 'warning': real markets produce it
- * too (exchange downtime leaves gaps, crashes produce huge returns), so a human decides.
+ * too (exchange downtime leaves gaps, crashes and pumps produce huge moves), so it is reported and a
+ * human decides. A 'spike' (a price that jumps far and comes straight back, see price-moves.ts) is
+ * the signature of a bad tick, not of a market: an error.
  */
 export const RULE_SEVERITY: Record<CheckRule, 'error' | 'warning'> = {
   'out-of-order': 'error', duplicate: 'error', misaligned: 'error', gap: 'warning',
   nan: 'error', 'non-positive-price': 'error', 'high-low': 'error', 'negative-volume': 'error',
-  outlier: 'warning',
+  spike: 'error', 'large-move': 'warning',
 };
 
 export interface Finding<R extends string = CheckRule> {
@@ -27,7 +29,7 @@ export interface Finding<R extends string = CheckRule> {
   ts: number;
   /** The column at fault, where one is. */
   column?: string;
-  /** The number behind the finding: the bad value, missing bars of a gap, robust z of an outlier. */
+  /** The number behind the finding: the bad value, missing bars of a gap, local sigmas of a move or spike. */
   value?: number;
   message: string;
 }

@@ -1,18 +1,20 @@
 // Repair of OHLCV candles under an explicit policy: nothing changes unless a policy field says so,
 // and every change is listed. The steps run in a fixed order, each on the output of the one before:
-//   invalid values -> order -> duplicates -> misaligned -> outliers -> gaps
-// (values first, so the later steps see finite ts; outliers before gaps, so a dropped outlier leaves
-// a gap that 'ffill' fills and filled bars copy a repaired close).
+//   invalid values -> order -> duplicates -> misaligned -> spikes -> gaps
+// (values first, so the later steps see finite ts; spikes before gaps, so a dropped spike leaves
+// a gap that 'ffill' fills and filled bars copy a repaired close). Large moves are real market
+// events: reported by checkCandles, never repaired.
 import type { Candles } from '../types.js';
 import { takeCandles } from '../types.js';
 import { ConfigError, DataError } from '../errors.js';
-import { barGrid, missingBetween, offGrid, outlierThreshold } from './bar-grid.js';
+import { barGrid, missingBetween, moveThresholds, offGrid } from './bar-grid.js';
 import type { BarGrid, CleanOptions } from './bar-grid.js';
 import { at, shortTime } from './findings.js';
 import type { CheckRule } from './findings.js';
 import { assertSameLength, checkRowValues, describeDifference } from './row-values.js';
 import type { ValueRule, ValueSink } from './row-values.js';
-import { scanReturnOutliers } from './robust-outliers.js';
+import { describeMove, scanPriceMoves } from './price-moves.js';
+import type { PriceMove } from './price-moves.js';
 import { timeOrder } from './time-order.js';
 
 export interface RepairPolicy {
@@ -30,11 +32,12 @@ export interface RepairPolicy {
    */
   gaps: 'keep' | 'mark' | 'ffill';
   /**
-   * Return outliers (see scanReturnOutliers): 'keep'; 'clip' clamps the bar's open, high, low and close
-   * into the band of closes the threshold allows around the previous accepted close (clamping every
-   * price keeps low <= open/close <= high); 'drop' removes the row.
+   * Spikes, the bad-tick signature (see price-moves.ts): throw; 'keep' them; 'clip' clamps the bad
+   * prices into the closes around them (a close spike: every price of the bar into the closes before
+   * and after the excursion; an open/high/low spike: that price into the closes around its bar, then
+   * high/low widened to cover open and close); 'drop' removes the rows.
    */
-  outliers: 'keep' | 'clip' | 'drop';
+  spikes: 'error' | 'keep' | 'clip' | 'drop';
   /** Rows with NaN/Infinity, a price <= 0, high < low or open/close outside it, volume < 0: throw, or drop. */
   invalid: 'error' | 'drop';
 }
@@ -44,7 +47,7 @@ export interface RepairPolicy {
  * a policy from its flags over these defaults, so each repair is something the user asked for.
  */
 export const DEFAULT_REPAIR: Readonly<RepairPolicy> = Object.freeze({
-  duplicates: 'error', order: 'error', misaligned: 'keep', gaps: 'keep', outliers: 'keep', invalid: 'error',
+  duplicates: 'error', order: 'error', misaligned: 'keep', gaps: 'keep', spikes: 'error', invalid: 'error',
 });
 
 const ALLOWED: { [K in keyof RepairPolicy]: readonly RepairPolicy[K][] } = {
@@ -52,8 +55,14 @@ const ALLOWED: { [K in keyof RepairPolicy]: readonly RepairPolicy[K][] } = {
   order: ['error', 'sort'],
   misaligned: ['keep', 'error', 'drop'],
   gaps: ['keep', 'mark', 'ffill'],
-  outliers: ['keep', 'clip', 'drop'],
+  spikes: ['error', 'keep', 'clip', 'drop'],
   invalid: ['error', 'drop'],
+};
+
+/** A policy as given: fields left out (or undefined) keep DEFAULT_REPAIR. */
+export type RepairPolicyInput = Partial<RepairPolicy> & {
+  /** The name of the CLI flag --outliers for `spikes` (which wins when both are given). */
+  outliers?: RepairPolicy['spikes'];
 };
 
 /**
@@ -61,14 +70,16 @@ const ALLOWED: { [K in keyof RepairPolicy]: readonly RepairPolicy[K][] } = {
  * default rather than erasing it). Throws ConfigError naming the field and the allowed values for
  * anything else, since CLI flags arrive as unchecked strings.
  */
-export function resolveRepairPolicy(policy: Partial<RepairPolicy> = {}): RepairPolicy {
+export function resolveRepairPolicy(policy: RepairPolicyInput = {}): RepairPolicy {
   const p: RepairPolicy = { ...DEFAULT_REPAIR };
-  for (const key of Object.keys(policy) as (keyof RepairPolicy)[]) {
-    const value = policy[key];
+  const { outliers, ...fields } = policy;
+  const given: [string, string | undefined][] = [['outliers', outliers], ...Object.entries(fields)];
+  for (const [name, value] of given) {
     if (value === undefined) continue;
-    if (!(key in ALLOWED)) throw new ConfigError(key, `is not a repair policy field; use ${Object.keys(ALLOWED).join(', ')}`);
+    const key = (name === 'outliers' ? 'spikes' : name) as keyof RepairPolicy;
+    if (!(key in ALLOWED)) throw new ConfigError(name, `is not a repair policy field; use ${Object.keys(ALLOWED).join(', ')}`);
     if (!(ALLOWED[key] as readonly string[]).includes(value)) {
-      throw new ConfigError(key, `"${value}" is not allowed; use ${ALLOWED[key].join(', ')}`);
+      throw new ConfigError(name, `"${value}" is not allowed; use ${ALLOWED[key].join(', ')}`);
     }
     (p as unknown as Record<string, string>)[key] = value;
   }
@@ -106,7 +117,7 @@ export interface RepairResult {
  * repaired copy with the list of changes. A violation under an 'error' policy throws DataError
  * naming the file (if given), row, ts and problem.
  */
-export function repairCandles(c: Candles, policy: Partial<RepairPolicy> = {}, context: RepairContext = {}): RepairResult {
+export function repairCandles(c: Candles, policy: RepairPolicyInput = {}, context: RepairContext = {}): RepairResult {
   const p = resolveRepairPolicy(policy);
   const file = context.file;
   assertSameLength(c, file);
@@ -118,10 +129,7 @@ export function repairCandles(c: Candles, policy: Partial<RepairPolicy> = {}, co
   keep = fixDuplicates(c, keep, p.duplicates, file, changes);
   keep = fixMisaligned(c.ts, keep, grid, p.misaligned, file, changes);
   let out = takeCandles(c, keep);
-  if (p.outliers !== 'keep') {
-    const threshold = outlierThreshold(context);
-    ({ candles: out, keep } = fixOutliers(out, keep, grid, threshold, p.outliers, changes));
-  }
+  if (p.spikes !== 'keep') ({ candles: out, keep } = fixSpikes(out, keep, grid, context, p.spikes, changes));
   if (p.gaps !== 'keep') out = fillGaps(out, keep, grid, p.gaps, changes);
   return { candles: out, changes };
 }
@@ -198,37 +206,44 @@ function fixMisaligned(ts: Float64Array, keep: Int32Array, grid: BarGrid, how: R
 }
 
 /** `c` is sorted, unique and valid here; `keep[k]` is the input row of c's row k. */
-function fixOutliers(
-  c: Candles, keep: Int32Array, grid: BarGrid, threshold: number, how: 'clip' | 'drop', changes: RepairChange[],
+function fixSpikes(
+  c: Candles, keep: Int32Array, grid: BarGrid, context: RepairContext, how: 'error' | 'clip' | 'drop', changes: RepairChange[],
 ): { candles: Candles; keep: Int32Array } {
+  const thresholds = moveThresholds(context);
   const rows = new Int32Array(c.ts.length);
   for (let k = 0; k < rows.length; k++) rows[k] = k;
-  const scan = scanReturnOutliers(c.ts, c.close, rows, grid.tfMs, threshold, how);
-  if (scan.outliers.length === 0) return { candles: c, keep };
-  const z = (v: number) => v.toFixed(1);
+  const spikes = scanPriceMoves(c, rows, grid.tfMs, thresholds.largeMove, thresholds.spike).moves.filter((mv) => mv.kind === 'spike');
+  if (spikes.length === 0) return { candles: c, keep };
+  const rowOf = (k: number) => keep[k];
+  const what = (mv: PriceMove) => `spike: ${describeMove(mv, c.close, rowOf)}`;
+  if (how === 'error') {
+    const mv = spikes[0];
+    fail(context.file, keep[mv.row], c.ts[mv.row], what(mv), "spikes: 'clip' or 'drop' repairs it, 'keep' keeps it", mv.column);
+  }
   if (how === 'clip') {
-    for (const o of scan.outliers) {
-      const i = o.row;
-      const before = c.close[i];
-      for (const name of ['open', 'high', 'low', 'close'] as const) {
-        c[name][i] = Math.min(Math.max(c[name][i], o.lo), o.hi);
+    for (const mv of spikes) {
+      const i = mv.row;
+      const before = c[mv.column][i];
+      // A close spike: the whole bar is off, so every price comes into the closes around it. An
+      // open/high/low spike: only the bad prices do, then high/low still cover open and close.
+      for (const name of mv.columns ?? (['open', 'high', 'low', 'close'] as const)) {
+        c[name][i] = Math.min(Math.max(c[name][i], mv.lo), mv.hi);
       }
+      c.high[i] = Math.max(c.high[i], c.open[i], c.close[i]);
+      c.low[i] = Math.min(c.low[i], c.open[i], c.close[i]);
       changes.push({
-        rule: 'outlier', action: 'clip', row: keep[i], ts: c.ts[i],
-        message: `${at(keep[i], c.ts[i])}: close ${before} -> ${c.close[i]} (robust z ${z(o.z)} > ${threshold}; prices clamped to [${o.lo}, ${o.hi}] around close ${o.refClose} at row ${keep[o.refRow]})`,
+        rule: 'spike', action: 'clip', row: keep[i], ts: c.ts[i],
+        message: `${at(keep[i], c.ts[i])}: ${mv.column} ${before} -> ${c[mv.column][i]} (a spike of ${mv.z.toFixed(1)} local sigmas; ${mv.columns ? mv.columns.join(', ') : 'prices'} clamped into the closes around it, [${mv.lo}, ${mv.hi}])`,
       });
     }
     return { candles: c, keep };
   }
   const dropped = new Uint8Array(c.ts.length);
-  for (const o of scan.outliers) {
-    dropped[o.row] = 1;
-    changes.push({
-      rule: 'outlier', action: 'drop', row: keep[o.row], ts: c.ts[o.row],
-      message: `${at(keep[o.row], c.ts[o.row])}: dropped, close ${c.close[o.row]} vs ${o.refClose} at row ${keep[o.refRow]} (robust z ${z(o.z)} > ${threshold})`,
-    });
+  for (const mv of spikes) {
+    dropped[mv.row] = 1;
+    changes.push({ rule: 'spike', action: 'drop', row: keep[mv.row], ts: c.ts[mv.row], message: `${at(keep[mv.row], c.ts[mv.row])}: dropped, ${what(mv)}` });
   }
-  const stay = new Int32Array(c.ts.length - scan.outliers.length);
+  const stay = new Int32Array(c.ts.length - spikes.length);
   let m = 0;
   for (let k = 0; k < dropped.length; k++) if (dropped[k] === 0) stay[m++] = k;
   return { candles: takeCandles(c, stay), keep: stay.map((k) => keep[k]) };

@@ -1,18 +1,11 @@
 // The one way commands load a candle series by market: the user's store first, then the shipped
-// samples, and a note for the user when the series is not the stored one as it is.
-import { findCandleStore } from './find-candles.js';
-import { readCandles, type CandleKey } from './candle-store.js';
-import type { Candles } from '../types.js';
+// samples; a timeframe that is not stored is resampled from a finer stored series, with a note
+// for the user saying so.
+import { readCandlesResampled, type ResampledCandles } from './read-candles-resampled.js';
+import type { CandleKey, TimeRange } from './candle-store.js';
 
-export interface LoadedCandles {
-  candles: Candles;
-  source: { store: string; isSample: boolean };
-  /** Said to the user when the data needed explaining (e.g. resampled from a finer series). */
-  note?: string;
-}
+export type LoadedCandles = ResampledCandles;
 
-export async function loadCandles(store: string, key: CandleKey, range: { from?: number; to?: number } = {}): Promise<LoadedCandles> {
-  const source = await findCandleStore(store, key);
-  const candles = await readCandles(source.store, key, range);
-  return { candles, source };
+export function loadCandles(store: string, key: CandleKey, range: TimeRange = {}): Promise<LoadedCandles> {
+  return readCandlesResampled(store, key, range);
 }

@@ -7,6 +7,8 @@ export const CLIENT_SCRIPT = String.raw`
 (function () {
   'use strict';
   var PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#a16207', '#db2777', '#4d7c0f', '#475569'];
+  // Narrower than the slot on a phone would make the whole page scroll sideways.
+  var MIN_WIDTH = 200;
   var HOLD = '#6b7280', PRICE = '#334155', POSITION = '#f59e0b', UP = '#16a34a', DOWN = '#dc2626';
   var expected = 0, drawn = 0, finished = false;
   var live = {};
@@ -62,12 +64,14 @@ export const CLIENT_SCRIPT = String.raw`
       o.fill = 'rgba(245, 158, 11, 0.15)';
       o.paths = uPlot.paths.stepped({ align: 1 });
     } else if (s.dashed) {
-      o.stroke = HOLD;
-      o.dash = [6, 4];
+      o.stroke = s.colour || HOLD;
+      o.dash = s.dash && s.dash.length ? s.dash : [6, 4];
     } else if (s.label === 'price') {
       o.stroke = PRICE;
     } else {
-      o.stroke = nextColor();
+      // A policy's own colour (the same on every page); the palette only for lines without one.
+      o.stroke = s.colour || nextColor();
+      if (s.dash && s.dash.length) o.dash = s.dash;
     }
     o.points = { show: false };
     return o;
@@ -87,7 +91,7 @@ export const CLIENT_SCRIPT = String.raw`
       scales.y2 = { auto: true };
     }
     var opts = {
-      width: Math.max(320, el.clientWidth),
+      width: Math.max(MIN_WIDTH, el.clientWidth),
       height: +(el.dataset.height || 320),
       ms: 1,
       series: series,
@@ -129,12 +133,14 @@ export const CLIENT_SCRIPT = String.raw`
         ths.forEach(function (h) { h.removeAttribute('aria-sort'); });
         th.setAttribute('aria-sort', dir);
         var body = table.tBodies[0];
+        // data-group-col: rows stay in their group (a walk-forward fold), sorted within it.
+        var group = table.dataset.groupCol !== undefined && +table.dataset.groupCol !== col ? +table.dataset.groupCol : -1;
+        var keyOf = function (c) { return !c ? '' : c.dataset.v !== undefined ? c.dataset.v : c.textContent; };
         var rows = Array.prototype.slice.call(body.rows).map(function (r, i) {
-          var c = r.cells[col];
-          var k = !c ? '' : c.dataset.v !== undefined ? c.dataset.v : c.textContent;
-          return { r: r, i: i, k: k };
+          return { r: r, i: i, k: keyOf(r.cells[col]), g: group < 0 ? 0 : +keyOf(r.cells[group]) };
         });
         rows.sort(function (a, b) {
+          if (a.g !== b.g) return a.g - b.g;
           if (numeric) {
             var x = a.k === '' ? NaN : +a.k, y = b.k === '' ? NaN : +b.k;
             var xn = isNaN(x), yn = isNaN(y);
@@ -167,7 +173,7 @@ export const CLIENT_SCRIPT = String.raw`
       pending = setTimeout(function () {
         Object.keys(live).forEach(function (id) {
           var el = document.querySelector('[data-chart="' + id + '"]');
-          live[id].setSize({ width: Math.max(320, el.clientWidth), height: +(el.dataset.height || 320) });
+          live[id].setSize({ width: Math.max(MIN_WIDTH, el.clientWidth), height: +(el.dataset.height || 320) });
         });
       }, 100);
     });

@@ -3,6 +3,7 @@
 import { ConfigError } from '../../data/errors.js';
 import type { MlMetrics, PolicyMetrics } from '../run-dir.js';
 import type { TradingMetrics } from '../../envs/metrics.js';
+import type { Cell } from './html.js';
 
 export type MetricKey = keyof TradingMetrics | keyof MlMetrics;
 
@@ -83,4 +84,12 @@ export function sortByMetric<T>(items: T[], metricsOf: (x: T) => PolicyMetrics, 
       return desc ? b.v - a.v : a.v - b.v;
     })
     .map((e) => e.x);
+}
+
+/** Table cells of these columns: formatted text, sorted by the raw value. */
+export function metricCells(m: PolicyMetrics, cols: MetricColumn[]): Cell[] {
+  return cols.map((c) => {
+    const v = metricValue(m, c.key);
+    return { text: c.format(v), sort: v };
+  });
 }

@@ -4,11 +4,12 @@ import { existsSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { ConfigError } from '../../data/errors.js';
 import { RUN_FILES, type PolicyMetrics, type Run } from '../run-dir.js';
-import { columnsFor, type MetricColumn } from './columns.js';
+import { columnsFor, metricCells, sortByMetric, type MetricColumn } from './columns.js';
+import { BUY_AND_HOLD_COLOUR, policyColour, REPEAT_DASHES } from './colours.js';
 import { escapeHtml, isoShort, renderTable, type TableSpec } from './html.js';
 import { chartSlot, renderPage, type PageData, type Section } from './page.js';
-import { bestPolicy, metricCells } from './render-report.js';
-import { alignSeries, BUY_AND_HOLD, drawdown, keepIndices, normalise, type LineChartSpec, type LineSeries } from './series.js';
+import { bestPolicy, splitLabel } from './render-report.js';
+import { alignSeries, BUY_AND_HOLD, buyAndHoldLine, drawdown, keepIndices, normalise, type LineChartSpec, type LineSeries } from './series.js';
 
 export interface LabelledRun {
   /** How tables and legends name the run: the folder's name, or its path where names repeat. */
@@ -55,17 +56,23 @@ export function compareTable(entries: CompareEntry[], sortedBy?: MetricColumn, o
       text: c.label, numeric: true, title: c.higherIsBetter ? 'higher is better' : 'lower is better',
       sorted: c.key === sortedBy?.key ? (desc ? 'descending' as const : 'ascending' as const) : undefined,
     }))],
-    rows: entries.map((e) => ({ cells: [e.run, { text: e.policy, className: 'policy' }, ...metricCells(e.metrics, cols)], className: e.best ? 'best' : undefined })),
+    rows: entries.map((e) => ({ cells: [e.run, { text: e.policy, className: 'policy', swatch: policyColour(e.policy) }, ...metricCells(e.metrics, cols)], className: e.best ? 'best' : undefined })),
   };
   if (sortedBy) table.caption = `Sorted by ${sortedBy.label}, ${desc ? 'highest' : 'lowest'} first. Click a header to sort.`;
   return table;
 }
 
-/** Equity (normalised) and drawdown of each run's chosen policy, with buy-and-hold once per market. */
+/**
+ * Equity (normalised) and drawdown of each run's chosen policy, with buy-and-hold once per market.
+ * Every line has its policy's colour (as in the runs' reports); several lines of one policy (PPO
+ * of two runs) differ by dash pattern.
+ */
 export function compareCharts(runs: LabelledRun[], policy: string | undefined, maxPoints: number): { equity: LineChartSpec; drawdown: LineChartSpec; skipped: string[] } | undefined {
-  const lines: { label: string; x: number[]; eq: number[]; dashed?: boolean; bold?: boolean }[] = [];
+  interface Line { label: string; x: number[]; eq: number[]; colour: string; dash?: number[]; dashed?: boolean }
+  const lines: Line[] = [];
   const skipped: string[] = [];
-  const markets = new Map<string, { label: string; x: number[]; eq: number[] }>();
+  const markets = new Map<string, { label: string; x: number[]; eq: number[]; close: boolean }>();
+  const seen = new Map<string, number>();
   for (const { label, run } of runs) {
     const name = policy ?? bestPolicy(run.metrics.policies, run.metrics.best);
     const c = run.curves;
@@ -73,19 +80,30 @@ export function compareCharts(runs: LabelledRun[], policy: string | undefined, m
       skipped.push(label);
       continue;
     }
-    lines.push({ label: `${label} · ${name}`, x: c.ts, eq: normalise(c.policies[name].equity) });
+    const repeat = seen.get(name) ?? 0;
+    seen.set(name, repeat + 1);
+    lines.push({ label: `${label} · ${name}`, x: c.ts, eq: normalise(c.policies[name].equity), colour: policyColour(name), dash: REPEAT_DASHES[repeat % REPEAT_DASHES.length] });
     const d = run.metrics.data;
     const key = `${d.exchange}|${d.symbol}|${d.timeframe}|${c.ts[0]}|${c.ts[c.ts.length - 1]}`;
-    if (!markets.has(key)) markets.set(key, { label: `${d.symbol} ${d.timeframe}`, x: c.ts, eq: normalise(c.close) });
+    // The first run of a market that scored the buy-and-hold policy gives the line; else the close.
+    const hold = buyAndHoldLine(c);
+    const known = markets.get(key);
+    if (!known || (known.close && hold.label === BUY_AND_HOLD)) markets.set(key, { label: `${d.symbol} ${d.timeframe}`, x: c.ts, eq: normalise(hold.equity), close: hold.label !== BUY_AND_HOLD });
   }
   if (!lines.length) return undefined;
-  const holds = [...markets.values()].map((m) => ({ ...m, label: markets.size === 1 ? BUY_AND_HOLD : `${BUY_AND_HOLD} ${m.label}`, dashed: true }));
+  const holds: Line[] = [...markets.values()].map((m) => {
+    const base = m.close ? `${BUY_AND_HOLD} (close)` : BUY_AND_HOLD;
+    return { label: markets.size === 1 ? base : `${base} ${m.label}`, x: m.x, eq: m.eq, dashed: true, colour: BUY_AND_HOLD_COLOUR };
+  });
   const all = [...holds, ...lines];
   const eqAligned = alignSeries(all.map((l) => ({ x: l.x, y: l.eq })));
   const ddAligned = alignSeries(all.map((l) => ({ x: l.x, y: drawdown(l.eq) })));
   const keep = keepIndices(eqAligned.x.length, maxPoints);
   const x = keep.map((i) => eqAligned.x[i]);
-  const series = (ys: (number | null)[][]): LineSeries[] => all.map((l, j) => ({ label: l.label, values: keep.map((i) => ys[j][i]), dashed: l.dashed }));
+  const series = (ys: (number | null)[][]): LineSeries[] => all.map((l, j) => ({
+    label: l.label, values: keep.map((i) => ys[j][i]), colour: l.colour,
+    ...(l.dashed ? { dashed: true } : {}), ...(l.dash?.length ? { dash: l.dash } : {}),
+  }));
   return {
     equity: { title: 'Equity (normalised to 1)', x, time: true, yLabel: 'equity', yFormat: 'ratio', series: series(eqAligned.ys) },
     drawdown: { title: 'Drawdown', x, time: true, yLabel: 'drawdown', yFormat: 'pct', series: series(ddAligned.ys) },
@@ -118,16 +136,20 @@ export function renderComparePage(runs: LabelledRun[], entries: CompareEntry[], 
   } else {
     sections.push({ id: 'equity', title: 'Equity', html: `<p class="note">None of these runs has ${RUN_FILES.curves} with ${what}: no curves to draw.</p>` });
   }
-  sections.push({ id: 'metrics', title: 'Metrics', html: renderTable(compareTable(entries, opts.sortedBy, opts.order)) });
+  // Sorted here too, so the page starts in the order its header arrow shows whoever built `entries`.
+  const rows = opts.sortedBy ? sortByMetric(entries, (e) => e.metrics, opts.sortedBy, opts.order) : entries;
+  const splits = [...new Set(runs.map(({ run }) => run.metrics.split.name ?? 'test'))];
+  const mixed = splits.length > 1 ? `<p class="note">These runs were scored on different splits (${splits.map(escapeHtml).join(', ')}; see Runs below): \`train\` runs and sweep trials on the validation split, \`run\` and \`baseline\` on the test split.</p>` : '';
+  sections.push({ id: 'metrics', title: 'Metrics', html: `${mixed}${renderTable(compareTable(rows, opts.sortedBy, opts.order))}` });
   const runRows: TableSpec['rows'] = runs.map(({ label, run }) => {
     const m = run.metrics;
     const report = join(run.dir, RUN_FILES.report);
     const href = opts.pageDir !== undefined && existsSync(report) ? relative(opts.pageDir, report).split(sep).map(encodeURIComponent).join('/') : undefined;
     const link = href ? { text: RUN_FILES.report, href } : '-';
-    return { cells: [label, m.name, `${m.data.exchange} ${m.data.symbol} ${m.data.timeframe}`, `${isoShort(m.split.from)} .. ${isoShort(m.split.to)}`, { text: String(m.seed), sort: m.seed }, isoShort(m.createdAt), link] };
+    return { cells: [label, m.kind ?? '-', m.name, `${m.data.exchange} ${m.data.symbol} ${m.data.timeframe}`, splitLabel(m), { text: String(m.seed), sort: m.seed }, isoShort(m.createdAt), link] };
   });
-  const runsTable = renderTable({ id: 'runs-table', header: ['run', 'name', 'data', 'test split', 'seed', 'started', 'report'].map((text) => ({ text, numeric: text === 'seed' })), rows: runRows });
+  const runsTable = renderTable({ id: 'runs-table', header: ['run', 'kind', 'name', 'data', 'scored on', 'seed', 'started', 'report'].map((text) => ({ text, numeric: text === 'seed' })), rows: runRows });
   sections.push({ id: 'runs', title: 'Runs', html: runsTable });
   const subtitle = `${runs.length} runs, ${entries.length} rows; chart: ${what}`;
-  return renderPage({ title: `Compare ${runs.length} runs`, subtitle, sections, data, generatedAt: opts.generatedAt ?? new Date() });
+  return renderPage({ title: `Compare ${runs.length} run${runs.length === 1 ? '' : 's'}`, subtitle, sections, data, generatedAt: opts.generatedAt ?? new Date() });
 }

@@ -55,6 +55,8 @@ export interface Cell {
   className?: string;
   /** Makes the text a link (relative paths only are expected). */
   href?: string;
+  /** A colour square before the text (a policy's line colour), drawn by CSS so the text stays as is. */
+  swatch?: string;
 }
 
 export interface TableSpec {
@@ -63,6 +65,8 @@ export interface TableSpec {
   header: { text: string; numeric?: boolean; title?: string; sorted?: 'ascending' | 'descending' }[];
   rows: { cells: (Cell | string)[]; className?: string }[];
   caption?: string;
+  /** Column whose (numeric) value groups rows: a click on another header sorts within each group. */
+  groupCol?: number;
 }
 
 const sortAttr = (v: number | string | undefined): string => {
@@ -81,14 +85,16 @@ export function renderTable(t: TableSpec): string {
       const cells = r.cells
         .map((c, j) => {
           const cell = typeof c === 'string' ? { text: c } : c;
-          const cls = [t.header[j]?.numeric ? 'num' : '', cell.className ?? ''].filter(Boolean).join(' ');
+          const swatch = cell.swatch && /^#[0-9a-f]{6}$/i.test(cell.swatch) ? cell.swatch : undefined;
+          const cls = [t.header[j]?.numeric ? 'num' : '', cell.className ?? '', swatch ? 'swatch' : ''].filter(Boolean).join(' ');
           const text = cell.href ? `<a href="${escapeHtml(cell.href)}">${escapeHtml(cell.text)}</a>` : escapeHtml(cell.text);
-          return `<td${cls ? ` class="${cls}"` : ''}${sortAttr(cell.sort)}>${text}</td>`;
+          return `<td${cls ? ` class="${cls}"` : ''}${swatch ? ` style="--swatch: ${swatch}"` : ''}${sortAttr(cell.sort)}>${text}</td>`;
         })
         .join('');
       return `<tr${r.className ? ` class="${r.className}"` : ''}>${cells}</tr>`;
     })
     .join('\n');
   const caption = t.caption ? `<caption>${escapeHtml(t.caption)}</caption>` : '';
-  return `<div class="table-wrap"><table id="${escapeHtml(t.id)}" class="sortable">${caption}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table></div>`;
+  const group = t.groupCol !== undefined ? ` data-group-col="${t.groupCol}"` : '';
+  return `<div class="table-wrap"><table id="${escapeHtml(t.id)}" class="sortable"${group}>${caption}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table></div>`;
 }

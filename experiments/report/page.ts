@@ -50,19 +50,20 @@ header.top h1 { margin: 0 0 4px; font-size: 22px; word-break: break-all; }
 .meta { color: var(--muted); margin: 0; }
 nav { padding: 8px 28px; border-bottom: 1px solid var(--line); position: sticky; top: 0; background: var(--bg); z-index: 10; }
 nav a { margin-right: 16px; color: var(--accent); text-decoration: none; }
-main { padding: 8px 28px 40px; max-width: 1400px; }
-section { margin-top: 24px; }
+main { padding: 8px 28px 40px; max-width: 1400px; min-width: 0; }
+section { margin-top: 24px; min-width: 0; }
 h2 { font-size: 17px; margin: 0 0 8px; }
 h3 { font-size: 14px; margin: 12px 0 4px; color: var(--muted); font-weight: 600; }
 .chart { width: 100%; min-height: 60px; }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 8px 20px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(420px, 100%), 1fr)); gap: 8px 20px; }
+.grid > div { min-width: 0; }
 .grid .title { font-weight: 600; margin: 8px 0 0; word-break: break-all; }
 .cards { display: flex; flex-wrap: wrap; gap: 12px; }
 .card { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; min-width: 150px; }
 .card .k { color: var(--muted); font-size: 12px; }
 .card .v { font-size: 18px; font-weight: 600; word-break: break-all; }
 .card .s { color: var(--muted); font-size: 12px; }
-.table-wrap { overflow-x: auto; }
+.table-wrap { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 caption { text-align: left; color: var(--muted); padding-bottom: 4px; }
 th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; text-align: left; }
@@ -72,6 +73,7 @@ th button { all: unset; cursor: pointer; font-weight: 600; }
 th[data-type="num"] { text-align: right; }
 th[aria-sort="ascending"] button::after { content: " \\25B2"; font-size: 10px; }
 th[aria-sort="descending"] button::after { content: " \\25BC"; font-size: 10px; }
+td.swatch::before { content: ""; display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; background: var(--swatch); vertical-align: baseline; }
 tr.best td { background: #eff6ff; }
 tr.best td.policy::after { content: "best"; margin-left: 6px; font-size: 11px; color: #fff; background: var(--accent); border-radius: 3px; padding: 0 4px; }
 pre.config { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 12px; overflow: auto; max-height: 600px; }

@@ -2,11 +2,15 @@
 // training curves, the metrics and walk-forward tables, and the resolved config.
 import { rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { readRun, RUN_FILES, type PolicyMetrics, type Run } from '../run-dir.js';
-import { columnsFor, metricValue, pct, num, type MetricColumn } from './columns.js';
-import { escapeHtml, isoShort, renderTable, type Cell, type TableSpec } from './html.js';
+import { readRun, RUN_FILES, type PolicyMetrics, type Run, type RunMetrics } from '../run-dir.js';
+import { columnsFor, metricCells, pct, num, resolveMetric, type MetricColumn } from './columns.js';
+import { policyColour } from './colours.js';
+import { escapeHtml, isoShort, renderTable, type TableSpec } from './html.js';
 import { chartSlot, chartSwitch, renderPage, type PageData, type Section } from './page.js';
-import { curveCharts, drawdown, trainingCharts } from './series.js';
+import { buyAndHoldLine, BUY_AND_HOLD, curveCharts, drawdown, trainingCharts } from './series.js';
+import { foldSummaryTable, foldTable } from './walk-forward.js';
+
+export { metricCells };
 
 export interface ReportOptions {
   /** Points per chart line; longer series are downsampled (drawdown keeps its worst point). */
@@ -25,20 +29,13 @@ export function bestPolicy(policies: Record<string, PolicyMetrics>, named?: stri
   return best;
 }
 
-export function metricCells(m: PolicyMetrics, cols: MetricColumn[]): Cell[] {
-  return cols.map((c) => {
-    const v = metricValue(m, c.key);
-    return { text: c.format(v), sort: v };
-  });
-}
-
-export function metricsTable(id: string, policies: Record<string, PolicyMetrics>, best: string | undefined, lead: { text: string; numeric?: boolean }[] = [], leadCells: (name: string) => Cell[] = () => []): TableSpec {
+export function metricsTable(id: string, policies: Record<string, PolicyMetrics>, best: string | undefined, lead: { text: string; numeric?: boolean }[] = [], leadCells: (name: string) => TableSpec['rows'][number]['cells'] = () => []): TableSpec {
   const names = Object.keys(policies);
   const cols = columnsFor(names.map((n) => policies[n]));
   return {
     id,
     header: [...lead, { text: 'policy' }, ...cols.map((c) => ({ text: c.label, numeric: true, title: c.higherIsBetter ? 'higher is better' : 'lower is better' }))],
-    rows: names.map((n) => ({ cells: [...leadCells(n), { text: n, className: 'policy' }, ...metricCells(policies[n], cols)], className: n === best ? 'best' : undefined })),
+    rows: names.map((n) => ({ cells: [...leadCells(n), { text: n, className: 'policy', swatch: policyColour(n) }, ...metricCells(policies[n], cols)], className: n === best ? 'best' : undefined })),
   };
 }
 
@@ -46,65 +43,56 @@ function card(k: string, v: string, s = ''): string {
   return `<div class="card"><div class="k">${escapeHtml(k)}</div><div class="v">${escapeHtml(v)}</div>${s ? `<div class="s">${escapeHtml(s)}</div>` : ''}</div>`;
 }
 
+/**
+ * Bars the policies were scored on: their metrics' `steps` (bar-to-bar returns), the number
+ * `tradegym run` prints as "test split (N bars)". NaN when the run scored nothing.
+ */
+export function scoredBars(m: RunMetrics): number {
+  const first = Object.values(m.policies)[0];
+  return first ? first.steps : NaN;
+}
+
+/** "test split (N bars): from .. to"; folders written before splits were named were scored on test. */
+export function splitLabel(m: RunMetrics): string {
+  const bars = scoredBars(m);
+  return `${m.split.name ?? 'test'} split${Number.isFinite(bars) ? ` (${bars} bars)` : ''}: ${isoShort(m.split.from)} .. ${isoShort(m.split.to)}`;
+}
+
+/** The metric the run chose (training.selectBy), Sharpe for folders that do not say. */
+export function chosenMetric(m: RunMetrics): MetricColumn {
+  try {
+    return resolveMetric(m.selectBy ?? 'sharpe', 'selectBy');
+  } catch {
+    return resolveMetric('sharpe');
+  }
+}
+
 function summaryCards(run: Run, best: string | undefined): string {
   const cards: string[] = [];
-  const hold = run.curves && run.curves.close.length > 1 ? run.curves.close : undefined;
-  const holdRet = hold ? hold[hold.length - 1] / hold[0] - 1 : NaN;
-  const holdDd = hold ? -drawdown(hold).reduce((a, b) => (b < a ? b : a), 0) : NaN;
+  // The one buy-and-hold: the policy's metrics when the run scored it, else the close price.
+  const holdPolicy = run.metrics.policies[BUY_AND_HOLD];
+  const holdCurve = run.curves && run.curves.close.length > 1 ? buyAndHoldLine(run.curves).equity : undefined;
+  const holdRet = holdPolicy ? holdPolicy.totalReturn : holdCurve ? holdCurve[holdCurve.length - 1] / holdCurve[0] - 1 : NaN;
+  const holdDd = holdPolicy ? holdPolicy.maxDrawdown : holdCurve ? -drawdown(holdCurve).reduce((a, b) => (b < a ? b : a), 0) : NaN;
+  const hold = holdPolicy !== undefined || holdCurve !== undefined;
+  const holdLabel = holdPolicy ? BUY_AND_HOLD : 'buy-and-hold (close)';
   if (best) {
     const m = run.metrics.policies[best];
     cards.push(card(run.metrics.best ? 'best policy' : 'best policy (by Sharpe)', best));
-    cards.push(card('return', pct(m.totalReturn), hold ? `buy & hold ${pct(holdRet)}` : ''));
+    cards.push(card('return', pct(m.totalReturn), hold && best !== BUY_AND_HOLD ? `${holdLabel} ${pct(holdRet)}` : ''));
     cards.push(card('Sharpe', num(m.sharpe), `Sortino ${num(m.sortino)}`));
-    cards.push(card('max drawdown', pct(m.maxDrawdown), hold ? `buy & hold ${pct(holdDd)}` : ''));
+    cards.push(card('max drawdown', pct(m.maxDrawdown), hold && best !== BUY_AND_HOLD ? `${holdLabel} ${pct(holdDd)}` : ''));
     cards.push(card('trades', String(m.trades), `exposure ${pct(m.exposure)}`));
   }
-  cards.push(card('policies', String(Object.keys(run.metrics.policies).length), run.curves ? `${run.curves.ts.length} bars` : ''));
+  const bars = scoredBars(run.metrics);
+  cards.push(card('policies', String(Object.keys(run.metrics.policies).length), Number.isFinite(bars) ? `${bars} bars, ${run.metrics.split.name ?? 'test'} split` : ''));
   return `<div class="cards">${cards.join('')}</div>`;
 }
 
 function walkForwardHtml(run: Run): string {
   const folds = run.metrics.walkForward ?? [];
-  const all: Record<string, PolicyMetrics> = {};
-  const rows: TableSpec['rows'] = [];
-  const allMetrics = folds.flatMap((f) => Object.values(f.policies));
-  const cols = columnsFor(allMetrics);
-  for (const f of folds) {
-    for (const [name, m] of Object.entries(f.policies)) {
-      all[name] = m;
-      rows.push({ cells: [{ text: String(f.fold), sort: f.fold }, isoShort(f.from), isoShort(f.to), { text: name, className: 'policy' }, ...metricCells(m, cols)] });
-    }
-  }
-  const foldTable: TableSpec = {
-    id: 'walk-forward-table',
-    header: [{ text: 'fold', numeric: true }, { text: 'from' }, { text: 'to' }, { text: 'policy' }, ...cols.map((c) => ({ text: c.label, numeric: true }))],
-    rows,
-  };
-  // Per policy across folds: is it good in most windows, or in one lucky one?
-  const names = Object.keys(all);
-  const stat = (xs: number[]) => {
-    const v = xs.filter(Number.isFinite);
-    const mean = v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN;
-    const sd = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1)) : NaN;
-    return { mean, sd, min: v.length ? Math.min(...v) : NaN, max: v.length ? Math.max(...v) : NaN };
-  };
-  const summary: TableSpec = {
-    id: 'walk-forward-summary',
-    caption: 'Across folds',
-    header: ['policy', 'folds', 'mean return', 'mean Sharpe', 'Sharpe sd', 'worst Sharpe', 'worst max DD', 'folds with return > 0'].map((text, i) => ({ text, numeric: i > 0 })),
-    rows: names.map((n) => {
-      const ms = folds.map((f) => f.policies[n]).filter((m): m is PolicyMetrics => m !== undefined);
-      const ret = stat(ms.map((m) => m.totalReturn));
-      const sh = stat(ms.map((m) => m.sharpe));
-      const dd = stat(ms.map((m) => m.maxDrawdown));
-      const pos = ms.filter((m) => m.totalReturn > 0).length;
-      return {
-        cells: [{ text: n, className: 'policy' }, { text: String(ms.length), sort: ms.length }, { text: pct(ret.mean), sort: ret.mean }, { text: num(sh.mean), sort: sh.mean }, { text: num(sh.sd), sort: sh.sd },
-          { text: num(sh.min), sort: sh.min }, { text: pct(dd.max), sort: dd.max }, { text: `${pos} / ${ms.length}`, sort: ms.length ? pos / ms.length : NaN }],
-      };
-    }),
-  };
-  return `${renderTable(summary)}\n<h3>Per fold</h3>\n${renderTable(foldTable)}`;
+  const sortBy = chosenMetric(run.metrics);
+  return `${renderTable(foldSummaryTable(folds, sortBy))}\n<h3>Per fold</h3>\n${renderTable(foldTable(folds, sortBy))}`;
 }
 
 export function renderReport(run: Run, opts: ReportOptions = {}): string {
@@ -118,7 +106,8 @@ export function renderReport(run: Run, opts: ReportOptions = {}): string {
     const c = curveCharts(run.curves, { best, maxPoints });
     data.charts.equity = { options: [c.equity], sync: 'time' };
     data.charts.drawdown = { options: [c.drawdown], sync: 'time' };
-    sections.push({ id: 'equity', title: 'Equity', html: `<p class="note">Each policy's equity and buy-and-hold (the close price), both divided by their first value.</p>${chartSlot('equity', 360)}` });
+    const hold = run.metrics.policies[BUY_AND_HOLD] ? 'buy-and-hold (the policy, through the same fees and fills)' : 'buy-and-hold (the close price: this run scored no buy-and-hold policy)';
+    sections.push({ id: 'equity', title: 'Equity', html: `<p class="note">Each policy's equity and ${hold}, divided by their first value.</p>${chartSlot('equity', 360)}` });
     sections.push({ id: 'drawdown', title: 'Drawdown', html: chartSlot('drawdown', 240) });
     if (c.positions.length) {
       data.charts.position = { options: c.positions, sync: 'time' };
@@ -127,7 +116,7 @@ export function renderReport(run: Run, opts: ReportOptions = {}): string {
       sections.push({
         id: 'positions',
         title: 'Position and trades',
-        html: `${chartSwitch('position', 'policy', names, sel)}<p class="note">Price (left axis), the position at the end of each bar (right axis), and markers where the position was raised or cut.</p>${chartSlot('position', 360)}`,
+        html: `${chartSwitch('position', 'policy', names, sel)}<p class="note">Price (left axis), the position at the end of each bar (right axis), and markers where the policy bought (raised its position) or sold (cut it).</p>${chartSlot('position', 360)}`,
       });
     }
   } else {
@@ -152,13 +141,14 @@ export function renderReport(run: Run, opts: ReportOptions = {}): string {
     sections.push({ id: 'training', title: 'Training', html });
   }
 
-  sections.push({ id: 'metrics', title: 'Metrics', html: `<p class="note">Scored on ${escapeHtml(isoShort(m.split.from))} .. ${escapeHtml(isoShort(m.split.to))}. Click a header to sort.</p>${renderTable(metricsTable('metrics-table', m.policies, best))}` });
+  sections.push({ id: 'metrics', title: 'Metrics', html: `<p class="note">Scored on the ${escapeHtml(splitLabel(m))}. Click a header to sort.</p>${renderTable(metricsTable('metrics-table', m.policies, best))}` });
   if (m.walkForward?.length) sections.push({ id: 'walk-forward', title: 'Walk-forward', html: walkForwardHtml(run) });
   if (run.config !== undefined) sections.push({ id: 'config', title: 'Config', html: `<pre class="config">${escapeHtml(run.config)}</pre>` });
 
   const subtitle = [
     `${escapeHtml(m.data.exchange)} · ${escapeHtml(m.data.symbol)} · ${escapeHtml(m.data.timeframe)}`,
-    `test ${escapeHtml(isoShort(m.split.from))} .. ${escapeHtml(isoShort(m.split.to))}`,
+    ...(m.kind ? [escapeHtml(m.kind === 'run' ? 'tradegym run' : m.kind === 'trial' ? 'sweep trial' : `tradegym ${m.kind}`)] : []),
+    escapeHtml(splitLabel(m)),
     `seed ${escapeHtml(String(m.seed))}`,
     `started ${escapeHtml(isoShort(m.createdAt))}`,
     `<code>${escapeHtml(basename(run.dir))}</code>`,

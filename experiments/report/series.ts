@@ -1,6 +1,7 @@
 // Chart data of a report, computed here (not in the page) so it can be tested: normalised equity,
 // drawdown, trade markers, training curves, downsampled to a size a browser draws at once.
 import type { LogRecord, RunCurves } from '../run-dir.js';
+import { BUY_AND_HOLD_COLOUR, policyColour } from './colours.js';
 
 export interface LineSeries {
   label: string;
@@ -9,9 +10,13 @@ export interface LineSeries {
   scale?: 'y' | 'y2';
   /** Draw as steps (positions). */
   stepped?: boolean;
-  /** Markers only, no line: 'up' (position raised) or 'down' (position cut). */
+  /** Markers only, no line: 'up' (a buy: position raised) or 'down' (a sell: position cut). */
   markers?: 'up' | 'down';
   dashed?: boolean;
+  /** Line colour (a policy's own, see colours.ts); default: the page's palette. */
+  colour?: string;
+  /** Dash pattern in pixels, e.g. [8, 4]; default solid ([6, 4] when `dashed`). */
+  dash?: number[];
   /** Emphasised line (the run's best policy). */
   bold?: boolean;
 }
@@ -106,7 +111,19 @@ export interface CurveCharts {
   positions: LineChartSpec[];
 }
 
-export const BUY_AND_HOLD = 'buy & hold';
+/** The policy every run scores next to the others (experiments/baselines-run.ts). */
+export const BUY_AND_HOLD = 'buy-and-hold';
+/** The label of buy-and-hold drawn from the close price, for runs that did not score the policy. */
+export const BUY_AND_HOLD_CLOSE = 'buy-and-hold (close)';
+
+/**
+ * The one buy-and-hold line of a run: the buy-and-hold policy's equity when the run scored it
+ * (the same numbers as its metrics: fees, next-open fills), else the close price.
+ */
+export function buyAndHoldLine(curves: RunCurves): { label: string; equity: number[] } {
+  const policy = curves.policies[BUY_AND_HOLD];
+  return policy ? { label: BUY_AND_HOLD, equity: policy.equity } : { label: BUY_AND_HOLD_CLOSE, equity: curves.close };
+}
 
 /** Equity (normalised to 1) and drawdown of every policy against buy-and-hold, and positions over price. */
 export function curveCharts(curves: RunCurves, opts: { best?: string; maxPoints: number }): CurveCharts {
@@ -114,16 +131,20 @@ export function curveCharts(curves: RunCurves, opts: { best?: string; maxPoints:
   const keep = keepIndices(n, opts.maxPoints);
   const x = keep.map((i) => curves.ts[i]);
   const names = Object.keys(curves.policies);
-  const hold = normalise(curves.close);
-  const eq = names.map((k) => normalise(curves.policies[k].equity));
+  const holdLine = buyAndHoldLine(curves);
+  const hold = normalise(holdLine.equity);
+  const others = names.filter((k) => k !== BUY_AND_HOLD);
+  const eq = others.map((k) => normalise(curves.policies[k].equity));
   const line = (label: string, values: (number | null)[], extra: Partial<LineSeries> = {}): LineSeries => ({ label, values, ...extra });
+  const holdStyle = { dashed: true, colour: BUY_AND_HOLD_COLOUR };
+  const style = (k: string) => ({ bold: k === opts.best, colour: policyColour(k) });
   const equity: LineChartSpec = {
     title: 'Equity (normalised to 1)',
     x,
     time: true,
     yLabel: 'equity',
     yFormat: 'ratio',
-    series: [line(BUY_AND_HOLD, pick(hold, keep), { dashed: true }), ...names.map((k, j) => line(k, pick(eq[j], keep), { bold: k === opts.best }))],
+    series: [line(holdLine.label, pick(hold, keep), holdStyle), ...others.map((k, j) => line(k, pick(eq[j], keep), style(k)))],
   };
   const dd: LineChartSpec = {
     title: 'Drawdown',
@@ -131,7 +152,7 @@ export function curveCharts(curves: RunCurves, opts: { best?: string; maxPoints:
     time: true,
     yLabel: 'drawdown',
     yFormat: 'pct',
-    series: [line(BUY_AND_HOLD, pickMin(drawdown(hold), keep), { dashed: true }), ...names.map((k, j) => line(k, pickMin(drawdown(eq[j]), keep), { bold: k === opts.best }))],
+    series: [line(holdLine.label, pickMin(drawdown(hold), keep), holdStyle), ...others.map((k, j) => line(k, pickMin(drawdown(eq[j]), keep), style(k)))],
   };
   const price = pick(curves.close, keep);
   const positions = names.map((k): LineChartSpec => {
@@ -148,8 +169,8 @@ export function curveCharts(curves: RunCurves, opts: { best?: string; maxPoints:
       series: [
         line('price', price),
         line('position', pick(pos, keep), { scale: 'y2', stepped: true }),
-        line(`raised (${t.up.length})`, pickMarkers(t.up, curves.close, keep), { markers: 'up' }),
-        line(`cut (${t.down.length})`, pickMarkers(t.down, curves.close, keep), { markers: 'down' }),
+        line(`buy (${t.up.length})`, pickMarkers(t.up, curves.close, keep), { markers: 'up' }),
+        line(`sell (${t.down.length})`, pickMarkers(t.down, curves.close, keep), { markers: 'down' }),
       ],
     };
   });

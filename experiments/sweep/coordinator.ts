@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from '../../data/errors.js';
-import { deepMerge, readConfigTree, validateConfig } from '../config-file.js';
+import { applySets, deepMerge, readConfigTree, validateConfig } from '../config-file.js';
 import { makeStopper } from './early-stop.js';
 import { InProcessExecutor, type Executor } from './executor.js';
 import { LocalProcessExecutor } from './local-executor.js';
@@ -16,6 +16,7 @@ import { bestTrial, bestYaml, rankTrials, resultsTable, toCsv, type ResultsTable
 import { makeSearch } from './search.js';
 import { canonicalJson, nestParams, type Params } from './space.js';
 import type { SweepSpec } from './sweep-file.js';
+import { SweepHparams, trialDir } from './sweep-hparams.js';
 import { SweepStore, writeFileAtomic, type Proposal, type SweepState, type TrialRecord } from './sweep-store.js';
 import { failedOutcome, trialId, trialSeed, type TrialJob, type TrialOutcome } from './trial.js';
 import type { Observation } from './tpe.js';
@@ -25,6 +26,8 @@ export const DEFAULT_SWEEP_OUT = 'runs/sweeps';
 export interface SweepRunOptions {
   /** Parent folder: the sweep lives in <out>/<name>/ (default runs/sweeps). */
   out?: string;
+  /** `--set path=value` overrides of the base config (every trial starts from them). */
+  baseSets?: readonly string[];
   /** BullMQ instead of local processes: workers started with `tradegym worker --queue <url>`. */
   queue?: { url: string; name?: string };
   /** Run trials here instead (tests, embedding); overrides queue and workers; closed at the end. */
@@ -57,7 +60,7 @@ export function trialConfig(base: Record<string, unknown>, params: Params, schem
 export async function runSweep(spec: SweepSpec, opts: SweepRunOptions = {}): Promise<SweepOutcome> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const dir = resolve(opts.out ?? DEFAULT_SWEEP_OUT, spec.name);
-  const base = spec.base ? readConfigTree(spec.base) : {};
+  const base = applySets(spec.base ? readConfigTree(spec.base) : {}, opts.baseSets ?? []);
   const search = makeSearch(spec);
   if (opts.configSchema) {
     // A base config the schema rejects would fail every trial: say so now, before anything is written.
@@ -79,7 +82,7 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions = {}): Pro
   let exhausted = false;
   const resumed = done.size;
   if (resumed || pending.length) log(`sweep ${spec.name}: resuming in ${dir}: ${resumed} trials done, ${pending.length} to run again`);
-  else log(`sweep ${spec.name}: ${spec.method} search, ${search.total} trials, results in ${dir}`);
+  else log(`sweep ${spec.name}: ${spec.method} search, ${search.total} trials, results in ${dir} (tensorboard --logdir ${dir}: every trial in the HPARAMS tab)`);
 
   const history = (): Observation[] =>
     [...done.values()]
@@ -105,6 +108,20 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions = {}): Pro
     return undefined;
   };
 
+  const hparams = new SweepHparams(dir, spec, state.createdAt);
+  // TensorBoard data is a view of trials.jsonl: (re)written for every finished trial, including
+  // those recorded before a restart; it never decides anything, so a failure to write it is only logged.
+  const writeHparams = (rec?: TrialRecord) => {
+    try {
+      if (rec) hparams.trial(rec);
+      hparams.experiment([...done.values()]);
+    } catch (err) {
+      log(`sweep ${spec.name}: cannot write TensorBoard hparams data: ${(err as Error).message}`);
+    }
+  };
+  writeHparams();
+  for (const r of done.values()) writeHparams(r);
+
   const executor = opts.executor ?? (await openExecutor(spec, opts, state, log));
   const concurrency = spec.concurrency ?? (opts.queue ? 4 : Math.max(1, spec.workers));
   const inFlight = new Map<string, Promise<void>>();
@@ -127,6 +144,7 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions = {}): Pro
       const job: TrialJob = {
         sweep: spec.name, trialId: p.id, index: p.index, params: p.params, seed: trialSeed(p.id), config, metric: spec.metric, earlyStop: spec.earlyStop.kind !== 'none',
         trialModule: spec.trial, trialModuleRel: relative(process.cwd(), spec.trial),
+        runDir: trialDir(dir, p.id), runDirRel: relative(process.cwd(), trialDir(dir, p.id)),
       };
       outcome = await executor.run(job, (id, step, value) => stopper.report(id, step, value));
     } catch (err) {
@@ -140,6 +158,7 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions = {}): Pro
     };
     store.appendTrial(rec);
     done.set(rec.id, rec);
+    writeHparams(rec);
     ran++;
     stopper.finish(rec.id, rec.status, rec.curve);
     if (rec.status === 'failed') log(`sweep ${spec.name}: trial ${rec.id} failed: ${rec.error}`);

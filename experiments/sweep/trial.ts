@@ -2,7 +2,7 @@
 // code every worker (in-process, child process, BullMQ) uses to run it.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Curve, Decision } from './early-stop.js';
 import { canonicalJson, type Params } from './space.js';
@@ -21,6 +21,12 @@ export interface TrialContext {
   report(step: number, value: number): Promise<Decision>;
   /** Aborted when the trial is told to stop. */
   signal: AbortSignal;
+  /**
+   * The trial's run folder, <sweep>/trials/<trial id> (not created yet): what the trial writes
+   * (config, TensorBoard events, checkpoints, metrics.json) goes here, next to the session the
+   * coordinator records for TensorBoard's HPARAMS tab.
+   */
+  runDir: string;
 }
 
 export interface TrialResult {
@@ -46,6 +52,10 @@ export interface TrialJob {
   trialModule: string;
   /** ...and relative to the coordinator's working directory, for workers whose checkout lives elsewhere. */
   trialModuleRel: string;
+  /** The trial's run folder on the coordinator's machine (absolute)... */
+  runDir: string;
+  /** ...and relative to the coordinator's working directory, for workers on other machines. */
+  runDirRel: string;
 }
 
 export type TrialStatus = 'completed' | 'stopped' | 'failed';
@@ -83,11 +93,43 @@ export class TrialStopped extends Error {
   }
 }
 
+/** The coordinator's folder when this machine has its sweep folder (same machine, shared disk), else relative to here. */
+function runDirOf(job: TrialJob): string {
+  return existsSync(dirname(dirname(job.runDir))) ? job.runDir : resolve(job.runDirRel);
+}
+
 function modulePath(job: TrialJob): string {
   if (existsSync(job.trialModule)) return job.trialModule;
   const rel = resolve(job.trialModuleRel);
   if (existsSync(rel)) return rel;
   throw new Error(`trial module not found at ${job.trialModule} nor ${rel} (run the worker from the project root)`);
+}
+
+let tsxLoader = false;
+
+/**
+ * Imports a trial module. A TypeScript one (a user's trial.ts, the test fixtures) in a process
+ * started without a TypeScript loader (the compiled `tradegym worker`) gets tsx's loader first.
+ */
+async function importTrialModule(path: string): Promise<{ runTrial?: unknown }> {
+  const url = pathToFileURL(path).href;
+  // Node remembers a failed import by URL, so once tsx is in, TypeScript modules load under another.
+  const viaTsx = `${url}?tsx`;
+  if (tsxLoader && path.endsWith('.ts')) return (await import(viaTsx)) as { runTrial?: unknown };
+  try {
+    return (await import(url)) as { runTrial?: unknown };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION' || tsxLoader) throw err;
+    let register: () => unknown;
+    try {
+      ({ register } = await import('tsx/esm/api'));
+    } catch {
+      throw new Error(`${path} is TypeScript and this process has no TypeScript loader (install tsx, or give a .js trial module)`);
+    }
+    register();
+    tsxLoader = true;
+    return (await import(viaTsx)) as { runTrial?: unknown };
+  }
 }
 
 /**
@@ -101,13 +143,14 @@ export async function runTrialModule(job: TrialJob, report: (step: number, value
   let stopped = false;
   const elapsed = () => Math.round(performance.now() - t0);
   try {
-    const mod = (await import(pathToFileURL(modulePath(job)).href)) as { runTrial?: unknown };
+    const mod = await importTrialModule(modulePath(job));
     if (typeof mod.runTrial !== 'function') throw new Error(`${job.trialModule} does not export runTrial(config, ctx)`);
     const ctx: TrialContext = {
       trialId: job.trialId,
       params: job.params,
       seed: job.seed,
       signal: controller.signal,
+      runDir: runDirOf(job),
       report: async (step, value) => {
         if (!Number.isFinite(step) || typeof value !== 'number') throw new TypeError(`report(step, value) needs numbers, got ${step}, ${value}`);
         curve.push([step, value]);

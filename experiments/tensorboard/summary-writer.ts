@@ -13,10 +13,14 @@ export class SummaryWriter {
   readonly path: string;
   private fd: number;
 
-  constructor(dir: string, opts: { suffix?: string; now?: () => number } = {}) {
+  /**
+   * `fileName` replaces the usual events.out.tfevents.<seconds>.<host><suffix>, e.g. for a file
+   * written under a temporary name and renamed into place whole.
+   */
+  constructor(dir: string, opts: { suffix?: string; fileName?: string; now?: () => number } = {}) {
     mkdirSync(dir, { recursive: true });
     const now = opts.now ?? Date.now;
-    this.path = join(dir, `events.out.tfevents.${Math.floor(now() / 1000)}.${hostname()}${opts.suffix ?? ''}`);
+    this.path = join(dir, opts.fileName ?? `events.out.tfevents.${Math.floor(now() / 1000)}.${hostname()}${opts.suffix ?? ''}`);
     this.fd = openSync(this.path, 'a');
     this.now = now;
     this.writeEvent(0, (e) => e.string(3, 'brain.Event:2'));
@@ -68,6 +72,16 @@ export class SummaryWriter {
     const h = new ProtoWriter().double(1, min).double(2, max).double(3, n).double(4, sum).double(5, sumSq)
       .packedDoubles(6, limits).packedDoubles(7, counts);
     this.summary(step, new ProtoWriter().string(1, tag).message(5, h));
+  }
+
+  /**
+   * A summary that only a TensorBoard plugin understands: no value, its data in the metadata's
+   * plugin content (how the hparams plugin stores experiments and sessions; TensorBoard gives such
+   * a value its empty tensor when it reads it).
+   */
+  plugin(tag: string, pluginName: string, content: Uint8Array, step = 0): void {
+    const meta = new ProtoWriter().message(1, new ProtoWriter().string(1, pluginName).bytes(2, content));
+    this.summary(step, new ProtoWriter().string(1, tag).message(9, meta));
   }
 
   /** Text (e.g. the resolved config), shown by TensorBoard's text plugin. */

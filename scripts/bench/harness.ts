@@ -1,8 +1,10 @@
-// Benchmark harness: each benchmark returns rows; they are printed as one table and appended to
-// bench/results.json with the machine, Node version and date. Timing lives here, never in tests.
+// Benchmark harness: each benchmark returns rows; they are printed as one table and appended, with
+// the machine, Node version and date, to bench/results.local.json (git-ignored) or, when saved, to
+// bench/results.json. Timing lives here, never in tests.
 import { cpus, totalmem } from 'node:os';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { PACKAGE_ROOT } from '../../data/package-root.js';
 import { formatTable } from '../table.js';
 
 export interface BenchRow {
@@ -53,6 +55,12 @@ export function fmtRate(x: number): string {
 
 export function benchTable(rows: BenchRow[]): string {
   return formatTable(['benchmark', 'rate', 'unit/s', 'notes'], rows.map((r) => [r.benchmark, fmtRate(r.perSec), r.unit, r.notes ?? '']));
+}
+
+/** Where a run's results go: the tracked file only when asked to save, else the git-ignored one. */
+export function resultsPath(save: boolean): string {
+  // From the package root, so the sources and the build (dist/) write the same file.
+  return join(PACKAGE_ROOT, 'bench', save ? 'results.json' : 'results.local.json');
 }
 
 /** Appends a record to the results file atomically (temp + rename). */

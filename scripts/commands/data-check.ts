@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { ConfigError } from '../../data/errors.js';
 import type { Candles } from '../../data/types.js';
 import { explicitTimeframe, marketFrom, marketOptions, storeDir, storeOption, type MarketArgs } from './options.js';
-import { repairOptions, repairPolicyFrom, wantsRepair, type RepairArgs } from './repair-flags.js';
+import { cleanOptionsFrom, repairOptions, repairPolicyFrom, wantsRepair, type RepairArgs } from './repair-flags.js';
 
 interface Args extends RepairArgs, MarketArgs {
   file?: string;
@@ -38,7 +38,7 @@ export const dataCheck: CommandModule<object, Args> = {
       target = await findCandleStore(storeDir(argv), key);
       candles = await readCandles(target.store, key);
     }
-    const opts = { outlierThreshold: argv['outlier-threshold'] };
+    const opts = cleanOptionsFrom(argv);
     const report = checkCandles(candles, opts);
     console.log(formatCheckReport(report, argv.max));
     if (!wantsRepair(argv)) {

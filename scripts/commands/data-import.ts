@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { ConfigError, DataError } from '../../data/errors.js';
 import { isoTime } from '../../data/timeframe.js';
 import { explicitTimeframe, marketFrom, marketOptions, storeDir, storeOption, type MarketArgs } from './options.js';
-import { repairOptions, repairPolicyFrom, type RepairArgs } from './repair-flags.js';
+import { cleanOptionsFrom, repairOptions, repairPolicyFrom, type RepairArgs } from './repair-flags.js';
 
 interface Args extends RepairArgs, MarketArgs {
   file: string;
@@ -44,7 +44,7 @@ export const dataImport: CommandModule<object, Args> = {
     }
     const { candles, notes } = await importCandlesFile(argv.file, key);
     for (const n of notes) console.log(`note: ${n}`);
-    const opts = { outlierThreshold: argv['outlier-threshold'], file: argv.file };
+    const opts = { ...cleanOptionsFrom(argv), file: argv.file };
     // Default policies throw on duplicates, disorder and invalid rows: nothing is stored silently changed.
     const { candles: clean, changes } = repairCandles(candles, repairPolicyFrom(argv), opts);
     for (const ch of changes.slice(0, 20)) console.log(`  [${ch.rule} ${ch.action}] ${ch.message}`);

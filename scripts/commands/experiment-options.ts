@@ -12,8 +12,8 @@ export interface ConfigArgs {
 
 export const configOptions = <T>(y: Argv<T>, opts: { what?: string; totalSteps?: boolean } = {}) => {
   const out = y
-    .positional('config', { type: 'string', describe: opts.what ?? 'experiment YAML' })
-    .option('config', { type: 'string', describe: 'the same file as a flag' })
+    // A positional can also be given as a flag: `run x.yaml` and `run --config x.yaml` are the same.
+    .positional('config', { type: 'string', describe: `${opts.what ?? 'experiment YAML'}; or --config <file>` })
     .option('set', { type: 'string', array: true, describe: 'override a config field, value as YAML (repeatable): --set agent.learningRate=1e-4' })
     .option('seed', { type: 'number', describe: 'shorthand for --set seed=N' });
   return opts.totalSteps === false ? out : out.option('total-steps', { type: 'number', describe: 'shorthand for --set agent.totalTimesteps=N' });

@@ -1,15 +1,16 @@
 // The repair-policy flags shared by `data check` and `data import` (see data/clean/repair-candles.ts).
 import type { Argv } from 'yargs';
-import type { RepairPolicy } from '../../data/clean/index.js';
+import type { CleanOptions, RepairPolicy } from '../../data/clean/index.js';
 
 export interface RepairArgs {
   duplicates?: string;
   order?: string;
   misaligned?: string;
   gaps?: string;
-  outliers?: string;
+  spikes?: string;
   invalid?: string;
-  'outlier-threshold'?: number;
+  'large-move-threshold'?: number;
+  'spike-threshold'?: number;
 }
 
 export const repairOptions = <T>(y: Argv<T>) =>
@@ -18,15 +19,20 @@ export const repairOptions = <T>(y: Argv<T>) =>
     .option('order', { choices: ['error', 'sort'], describe: 'timestamps out of order' })
     .option('misaligned', { choices: ['keep', 'error', 'drop'], describe: 'timestamps off the timeframe grid' })
     .option('gaps', { choices: ['keep', 'mark', 'ffill'], describe: 'missing bars: keep, mark (NaN rows) or forward-fill' })
-    .option('outliers', { choices: ['keep', 'clip', 'drop'], describe: 'return outliers (robust z-score)' })
+    .option('spikes', { alias: 'outliers', choices: ['error', 'keep', 'clip', 'drop'], describe: 'bad ticks (a price that jumps far outside the local volatility and comes back): clip into the closes around them, or drop the rows' })
     .option('invalid', { choices: ['error', 'drop'], describe: 'NaN, non-positive price, high < low, negative volume' })
-    .option('outlier-threshold', { type: 'number', describe: 'robust z-score of log returns that counts as an outlier (default 10; 30+ for 1m crypto)' });
+    .option('large-move-threshold', { alias: 'outlier-threshold', type: 'number', describe: 'local sigmas (the series\' own recent volatility) beyond which a move is reported as a large-move warning (default 10)' })
+    .option('spike-threshold', { type: 'number', describe: 'local sigmas a price must jump and come back to be a spike error (default 30)' });
 
 export function repairPolicyFrom(argv: RepairArgs): Partial<RepairPolicy> {
   return {
     duplicates: argv.duplicates, order: argv.order, misaligned: argv.misaligned, gaps: argv.gaps,
-    outliers: argv.outliers, invalid: argv.invalid,
+    spikes: argv.spikes, invalid: argv.invalid,
   } as Partial<RepairPolicy>;
+}
+
+export function cleanOptionsFrom(argv: RepairArgs): CleanOptions {
+  return { largeMoveThreshold: argv['large-move-threshold'], spikeThreshold: argv['spike-threshold'] };
 }
 
 export function wantsRepair(argv: RepairArgs): boolean {

@@ -23,6 +23,7 @@ export const runCommand: CommandModule<object, Args> = {
     const out = await runExperiment(config, {
       runsDir: argv.runs,
       onStart: (dir, p) => {
+        if (p.source.note) console.log(p.source.note);
         const t = p.splits;
         const at = (i: number) => isoTime(p.candles.ts[i]);
         console.log(`run ${dir}\n${config.data.exchange} ${config.data.symbol} ${config.data.timeframe} (${p.source.isSample ? 'shipped sample' : p.source.store}): train ${at(t.train.from)}..${at(t.train.to - 1)}, valid ..${at(t.valid.to - 1)}, test ..${at(t.test.to - 1)}; ${p.pipeline.columns.length} features`);

@@ -9,6 +9,7 @@ import { readTrades } from '../../data/store/trade-store.js';
 import { readBooks } from '../../data/store/book-store.js';
 import type { Books, Candles, Trades } from '../../data/types.js';
 import { startExchangeSim } from './server.js';
+import { exitWithLauncher } from './exit-with-launcher.js';
 
 const argv = await yargs(hideBin(process.argv))
   .option('port', { type: 'number', default: 8900 })
@@ -41,14 +42,28 @@ for (const store of [argv.store, SAMPLES_STORE].filter((s): s is string => !!s))
   }
 }
 const sim = await startExchangeSim({ host: argv.host, port: argv.port, candles, trades, books, replaySpeed: argv.speed });
-console.log(`exchange-sim (Binance spot API) on ${sim.url}`);
+console.log(`exchange-sim (Binance spot API) on ${sim.url} (pid ${process.pid})`);
 for (const c of candles) console.log(`  klines  ${c.symbol} ${c.timeframe}: ${c.ts.length} bars`);
 for (const t of trades) console.log(`  trades  ${t.symbol}: ${t.ts.length} (history + live replay)`);
 for (const b of books) console.log(`  books   ${b.symbol}: ${b.ts.length} snapshots depth ${b.depth} (live replay)`);
-console.log(`try: npx tradegym data fetch --exchange-url ${sim.url} --symbol BTC/USD --timeframe 1h --since 2019-01-01`);
-const shutdown = async () => {
+console.log(`try: npx tradegym data fetch --exchange binance --exchange-url ${sim.url} --symbol BTC/USD --timeframe 1h --since 2019-01-01`);
+
+// npm forwards SIGINT and SIGTERM only to its direct child, so the script line must `exec` the
+// server (see package.json); a Ctrl-C reaches every process of the job, so one signal may arrive
+// twice: stop once. After a clean close the signal is raised again with its default action, so the
+// exit status (and npm's) says how the sim ended.
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+let stopping = false;
+const stop = async (signal?: NodeJS.Signals) => {
+  if (stopping) return;
+  stopping = true;
   await sim.close();
-  process.exit(0);
+  if (!signal) process.exit(0);
+  for (const s of SIGNALS) process.removeAllListeners(s);
+  process.kill(process.pid, signal);
 };
-process.once('SIGINT', shutdown);
-process.once('SIGTERM', shutdown);
+for (const s of SIGNALS) process.on(s, () => void stop(s));
+exitWithLauncher(() => {
+  console.error('exchange-sim: the process that started it is gone; stopping');
+  void stop();
+});

@@ -1,0 +1,59 @@
+// Opening a run folder, the same way for every kind of run (`run`, `train`, `baseline`, sweep
+// trials): the folder, the resolved config.yaml, and the same config as TensorBoard text, so that
+// `compare`, `report` and TensorBoard find every run in one form.
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { ExperimentConfig } from './schema.js';
+import { createRunDir, RUN_FILES, writeRunFiles } from './run-dir.js';
+import { SummaryWriter } from './tensorboard/summary-writer.js';
+
+/** What each kind of run leaves in metrics.json (`kind`), so reports can say what they show. */
+export type RunKind = 'run' | 'train' | 'baseline' | 'trial';
+
+export interface RunFolder {
+  dir: string;
+  kind: RunKind;
+  config: ExperimentConfig;
+  startedAt: Date;
+  /** The run's TensorBoard writer (already holding the config text). */
+  tb: SummaryWriter;
+  close(): void;
+}
+
+export type RunFolderPlace =
+  /** A new runs/<name>-<stamp>/ folder under `runsDir`. */
+  | { runsDir: string }
+  /** This exact folder (a sweep trial's); files of an earlier, unfinished attempt are removed. */
+  | { dir: string };
+
+/** The config as the text plugin shows it (markdown: a fenced block keeps the YAML's indentation). */
+export const configText = (config: ExperimentConfig): string => `\`\`\`yaml\n${stringify(config)}\`\`\``;
+
+/** Files a run writes; an attempt that died part-way leaves some of them, which a rerun replaces. */
+async function clearRunFiles(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  const ours = new Set<string>([...Object.values(RUN_FILES), 'checkpoints']);
+  // The coordinator's hparams session file (*.sweep-hparams) is kept: it records a finished trial.
+  const stale = names.filter((n) => ours.has(n) || (n.startsWith('events.out.tfevents.') && !n.endsWith('.sweep-hparams')));
+  await Promise.all(stale.map((n) => rm(join(dir, n), { recursive: true, force: true })));
+}
+
+export async function openRunFolder(config: ExperimentConfig, kind: RunKind, place: RunFolderPlace, now: Date = new Date()): Promise<RunFolder> {
+  let dir: string;
+  if ('runsDir' in place) {
+    dir = await createRunDir(place.runsDir, config.name, now);
+  } else {
+    dir = place.dir;
+    await clearRunFiles(dir);
+  }
+  await writeRunFiles(dir, { config: stringify(config) });
+  const tb = new SummaryWriter(dir);
+  tb.text('config', configText(config));
+  return { dir, kind, config, startedAt: now, tb, close: () => tb.close() };
+}
