@@ -73,7 +73,6 @@ describe('sweeps of the real experiment', () => {
     const base = tinyConfig();
     const sweepPath = join(dir, 'sweep.yaml');
     writeFileSync(sweepPath, stringify({ name: 'tiny-sweep', base, metric: 'sharpe', mode: 'max', method: 'grid', params: { 'agent.learningRate': { values: [0.0003, 0.001] } }, workers: 0 }));
-    process.env.TRADEGYM_TRIAL_RUNS = join(dir, 'trial-runs');
     const outcome = await runSweep(loadSweep(sweepPath), { out: join(dir, 'sweeps'), log: () => undefined });
     const lines = readFileSync(join(dir, 'sweeps', 'tiny-sweep', 'trials.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(2);
@@ -82,6 +81,8 @@ describe('sweeps of the real experiment', () => {
       expect(Number.isFinite(t.metrics.sharpe)).toBe(true);
       expect(t.curve.length).toBeGreaterThan(1); // validation scores were reported during training
     }
+    // Each trial is a run folder inside the sweep's own folder.
+    for (const t of lines) expect(existsSync(join(dir, 'sweeps', 'tiny-sweep', 'trials', t.id, 'metrics.json'))).toBe(true);
     expect(outcome).toBeDefined();
   });
 });

@@ -1,55 +1,15 @@
-// The tfevents writer checked by an independent reader: our own TFRecord parser that verifies
-// both CRCs of every record with a separately written CRC32C, and protobufjs decoding the
-// records against TensorFlow's .proto definitions.
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+// The tfevents writer checked by an independent reader (tests/helpers/tfevents.ts): our own
+// TFRecord parser that verifies both CRCs of every record with a separately written CRC32C, and
+// protobufjs decoding the records against TensorFlow's .proto definitions.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import protobuf from 'protobufjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SummaryWriter } from '../experiments/tensorboard/summary-writer.js';
+import { crc32c, hparamsData, plainValue, readEvents, textOf } from './helpers/tfevents.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tg-tb-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-// CRC32C (Castagnoli, reflected polynomial 0x82F63B78), bitwise: slow but obviously right.
-function crc32c(data: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const b of data) {
-    crc ^= b;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-const masked = (d: Uint8Array) => ((((crc32c(d) >>> 15) | (crc32c(d) << 17)) >>> 0) + 0xa282ead8) >>> 0;
-
-function readRecords(path: string): Uint8Array[] {
-  const buf = new Uint8Array(readFileSync(path));
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const out: Uint8Array[] = [];
-  let off = 0;
-  while (off < buf.length) {
-    const len = Number(dv.getBigUint64(off, true));
-    expect(dv.getUint32(off + 8, true)).toBe(masked(buf.subarray(off, off + 8)));
-    const data = buf.subarray(off + 12, off + 12 + len);
-    expect(dv.getUint32(off + 12 + len, true)).toBe(masked(data));
-    out.push(data);
-    off += 16 + len;
-  }
-  return out;
-}
-
-const PROTO = `
-syntax = "proto3";
-message Event { double wall_time = 1; int64 step = 2; oneof what { string file_version = 3; bytes graph_def = 4; Summary summary = 5; } }
-message Summary { repeated Value value = 1;
-  message Value { string node_name = 7; string tag = 1; SummaryMetadata metadata = 9;
-    oneof value { float simple_value = 2; bytes obsolete_old_style_histogram = 3; HistogramProto histo = 5; TensorProto tensor = 8; } } }
-message SummaryMetadata { message PluginData { string plugin_name = 1; bytes content = 2; } PluginData plugin_data = 1; string display_name = 2; }
-message HistogramProto { double min = 1; double max = 2; double num = 3; double sum = 4; double sum_squares = 5;
-  repeated double bucket_limit = 6 [packed = true]; repeated double bucket = 7 [packed = true]; }
-message TensorShapeProto { message Dim { int64 size = 1; string name = 2; } repeated Dim dim = 2; }
-message TensorProto { int32 dtype = 1; TensorShapeProto tensor_shape = 2; repeated bytes string_val = 8; }
-`;
 
 describe('tfevents writer', () => {
   it('writes records that an independent reader decodes with valid CRCs', () => {
@@ -63,29 +23,26 @@ describe('tfevents writer', () => {
     const files = readdirSync(join(dir, 'run'));
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^events\.out\.tfevents\.1700000000\./);
-    const root = protobuf.parse(PROTO).root;
-    const Event = root.lookupType('Event');
-    const events = readRecords(join(dir, 'run', files[0])).map((r) => Event.toObject(Event.decode(r), { longs: Number, defaults: false }) as Record<string, unknown>);
+    const events = readEvents(join(dir, 'run', files[0]));
     expect(events[0]).toMatchObject({ fileVersion: 'brain.Event:2', wallTime: 1_700_000_000 });
-    const values = events.slice(1).map((e) => ({ step: e.step ?? 0, value: (e.summary as { value: Record<string, unknown>[] }).value[0] }));
+    const values = events.slice(1).map((e) => ({ step: e.step, value: e.values[0] }));
     const returns = values.filter((v) => v.value.tag === 'charts/episodic_return');
     expect(returns.map((v) => v.step)).toEqual([0, 100, 200, 300, 400]);
     expect(returns.map((v) => v.value.simpleValue)).toEqual([0, 1.5, 3, 4.5, 6]);
-    const hist = values.find((v) => v.value.tag === 'weights/layer0')!.value.histo as Record<string, number | number[]>;
+    const hist = values.find((v) => v.value.tag === 'weights/layer0')!.value.histo!;
     expect(hist.num).toBe(1000);
-    expect((hist.bucket as number[]).reduce((a, b) => a + b, 0)).toBe(1000);
+    expect(hist.bucket.reduce((a, b) => a + b, 0)).toBe(1000);
     expect(hist.min).toBeCloseTo(-1, 3);
     expect(hist.max).toBeCloseTo(1, 3);
     const text = values.find((v) => v.value.tag === 'config')!.value;
-    expect((text.metadata as { pluginData: { pluginName: string } }).pluginData.pluginName).toBe('text');
-    expect(new TextDecoder().decode((text.tensor as { stringVal: Uint8Array[] }).stringVal[0])).toBe('agent:\n  algo: ppo\n');
+    expect(text.metadata?.pluginData?.pluginName).toBe('text');
+    expect(textOf(text)).toBe('agent:\n  algo: ppo\n');
   });
 });
 
 describe('hparams plugin data', () => {
   it('encodes experiment and session so that zero, false and empty values survive (oneof presence)', async () => {
     const { writeExperiment, writeSession, DATA_TYPE, SESSION_STATUS } = await import('../experiments/tensorboard/hparams.js');
-    const { hparamsData, plainValue, readEvents } = await import('./helpers/tfevents.js');
     const w = new SummaryWriter(join(dir, 'hp'), { now: () => 1_700_000_000_000 });
     writeExperiment(w, {
       timeCreatedSecs: 1_700_000_000,

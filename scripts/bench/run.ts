@@ -11,10 +11,11 @@ import { pipelineBench } from './pipeline.bench.js';
 import { ppoBench } from './ppo.bench.js';
 import { lstmBench } from './lstm.bench.js';
 import { ddpgBench } from './ddpg.bench.js';
+import { cliBench } from './cli.bench.js';
 
 /** Every benchmark, in the order a full run takes them. A new one: import it and list it here. */
 const BENCHMARKS: Benchmark[] = [
-  parquetBench, fetchBench, envsBench, bookEnvBench, indicatorsBench, pipelineBench, baselinesBench, ppoBench, lstmBench, ddpgBench,
+  cliBench, parquetBench, fetchBench, envsBench, bookEnvBench, indicatorsBench, pipelineBench, baselinesBench, ppoBench, lstmBench, ddpgBench,
 ];
 
 const args = process.argv.slice(2);

@@ -46,7 +46,7 @@ export const sweepCommand: CommandModule<object, Args> = {
     console.log('');
     printTable(r.table.header, r.table.rows.slice(0, argv.top));
     if (r.table.rows.length > argv.top) console.log(`... ${r.table.rows.length - argv.top} more in results.csv`);
-    console.log(`\nresults: ${resolve(r.dir, 'results.csv')}`);
+    console.log(`\nresults: ${resolve(r.dir, 'results.csv')}\ntrials: ${resolve(r.dir, 'trials')} (tensorboard --logdir ${r.dir} shows them in the HPARAMS tab)`);
     if (r.best) console.log(`best (${spec.metric}=${r.best.metrics[spec.metric]}, trial ${r.best.id}): ${resolve(r.dir, 'best.yaml')}`);
     else console.log('no trial completed');
   },

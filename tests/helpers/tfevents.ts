@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import protobuf from 'protobufjs';
 
 // CRC32C (Castagnoli, reflected polynomial 0x82F63B78), bitwise: slow but obviously right.
-function crc32c(data: Uint8Array): number {
+export function crc32c(data: Uint8Array): number {
   let crc = 0xffffffff;
   for (const b of data) {
     crc ^= b;
@@ -73,6 +73,7 @@ export interface SummaryValue {
   simpleValue?: number;
   metadata?: { pluginData?: { pluginName?: string; content?: number[] } };
   tensor?: { stringVal?: number[][] };
+  histo?: { min: number; max: number; num: number; sum: number; bucketLimit: number[]; bucket: number[] };
 }
 
 export interface DecodedEvent {
