@@ -93,7 +93,7 @@ describe('live recorder', () => {
 
   it('a kill -9 loses at most the unflushed chunk and corrupts no file', async () => {
     const store = join(dir, 'killed');
-    const args = [BIN, 'data', 'record', '--exchange-url', sim.url, '--symbols', 'BTC/USDT', '--depth', '20', '--flush-ms', '200', '--store', store];
+    const args = [BIN, 'data', 'record', '--exchange-url', sim.url, '--exchange', 'binance', '--symbols', 'BTC/USDT', '--depth', '20', '--flush-ms', '200', '--store', store];
     const key = { exchange: 'binance', symbol: 'BTC/USDT', depth: 20 };
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
