@@ -68,14 +68,7 @@ export async function listSeries(store: string): Promise<SeriesInfo[]> {
   return out;
 }
 
-interface Summary {
-  files: number;
-  rows: number;
-  from: number;
-  to: number;
-  gaps?: number;
-  missingBars?: number;
-}
+type Summary = Pick<SeriesInfo, 'files' | 'rows' | 'from' | 'to' | 'gaps' | 'missingBars'>;
 
 /**
  * Rows, span and (candles) gaps of a series, from the files' footers where they settle it: the
