@@ -1,5 +1,8 @@
 // A backtest is an env run with a Policy (agents sit above envs, so it lives here): one pass over the env's range, recording the equity
 // curve, positions and round trips, then the trading metrics.
+// An episode that ends early (a liquidation, or equity gone) still yields a curve over the whole
+// range: the account stays flat on what is left, so every policy's curve and metrics cover the
+// same bars and a liquidated policy is compared, not dropped.
 import type { Policy } from './policy.js';
 import type { CandleEnv } from '../envs/candle-env.js';
 import { tradingMetrics, type TradingMetrics } from '../envs/metrics.js';
@@ -48,6 +51,14 @@ export function runBacktest(env: CandleEnv, policy: Policy): BacktestResult {
     r = env.step(core.actionSpace.kind === 'discrete' ? out.actions[0] : out.actions);
     record();
     if (r.terminated || r.truncated) break;
+  }
+  // Flat after an early end: equity as it was left, no position, to the last bar of the range.
+  for (let t = core.t[0] + 1; t < to; t++) {
+    ts[k] = candles.ts[t];
+    equity[k] = acc.equity[0];
+    position[k] = 0;
+    close[k] = candles.close[t];
+    k++;
   }
   const m = tradingMetrics({
     equity: equity.subarray(0, k), ts: ts.subarray(0, k), position: position.subarray(0, k),

@@ -1,6 +1,15 @@
 // Trading accounts for N envs at once (structure of arrays: one Float64Array per field), so a
 // single env and a VecEnv of 64 run the same code without objects per env. All money is in the
 // quote currency; positions are signed base units. equity = cash + position * mark.
+//
+// Margin is isolated: each trade re-posts the position's margin, |position| * price / leverage
+// (leverage >= 1), and the rest of the equity is the `reserve`, which the position cannot lose.
+// Between trades the position's margin balance is equity - reserve (the margin plus the PnL since
+// the trade); it is liquidated when that balance falls to the maintenance margin (mmr * |notional|),
+// and a liquidation never takes more than the margin: equity ends at least at the reserve, so
+// equity >= 0 whatever the gap (the exchange's insurance fund takes the rest). The envs size every
+// order so that margin + the trade's costs fit the equity, which keeps reserve >= 0 (and, at
+// leverage 1, cash >= 0 for a long: no borrowing).
 
 export class Accounts {
   readonly cash: Float64Array;
@@ -17,6 +26,8 @@ export class Accounts {
   readonly equity: Float64Array;
   readonly peakEquity: Float64Array;
   readonly trades: Float64Array;
+  /** Equity not posted as margin for the open position (all of it when flat); set at each trade. */
+  readonly reserve: Float64Array;
 
   constructor(readonly n: number, readonly initialCash: number) {
     this.cash = new Float64Array(n);
@@ -29,6 +40,7 @@ export class Accounts {
     this.equity = new Float64Array(n);
     this.peakEquity = new Float64Array(n);
     this.trades = new Float64Array(n);
+    this.reserve = new Float64Array(n);
     for (let i = 0; i < n; i++) this.reset(i, NaN);
   }
 
@@ -43,6 +55,7 @@ export class Accounts {
     this.equity[i] = this.initialCash;
     this.peakEquity[i] = this.initialCash;
     this.trades[i] = 0;
+    this.reserve[i] = this.initialCash;
   }
 
   /**
@@ -94,15 +107,41 @@ export class Accounts {
   }
 
   /**
-   * Price at which equity falls to the maintenance margin (mmr * |notional|), or NaN when flat or
-   * when no such price exists (a fully funded long). Long: P < -cash / (pos (1 - mmr)); short:
-   * P > cash / (|pos| (1 + mmr)).
+   * Re-posts the margin after a trade: |position| * mark / max(1, leverage) (a position never
+   * posts more than its own value), the rest of the equity at `mark` is the reserve. The sizing
+   * keeps it >= 0; the clamp only absorbs float rounding.
+   */
+  remargin(i: number, mark: number, leverage: number): void {
+    const pos = this.position[i];
+    const margin = pos === 0 ? 0 : (Math.abs(pos) * mark) / (leverage > 1 ? leverage : 1);
+    const r = this.cash[i] + pos * mark - margin;
+    this.reserve[i] = r > 0 ? r : 0;
+  }
+
+  /**
+   * Price at which the position's margin balance (equity - reserve) falls to the maintenance
+   * margin mmr * |notional|, or NaN when flat or when no positive price does (a fully funded
+   * long). Long: P <= (reserve - cash) / (pos (1 - mmr)); short: P >= (cash - reserve) / (|pos| (1 + mmr)).
    */
   liquidationPrice(i: number, mmr: number): number {
     const pos = this.position[i];
-    const cash = this.cash[i];
-    if (pos > 0) return cash < 0 ? -cash / (pos * (1 - mmr)) : NaN;
-    if (pos < 0) return cash / (-pos * (1 + mmr));
+    const free = this.cash[i] - this.reserve[i];
+    if (pos > 0) return free < 0 ? -free / (pos * (1 - mmr)) : NaN;
+    if (pos < 0) return free > 0 ? free / (-pos * (1 + mmr)) : NaN;
     return NaN;
+  }
+
+  /**
+   * Closes the position at `price` paying `fee`. Isolated margin: the loss stops at the posted
+   * margin, so equity ends at least at the reserve (after a gap through the liquidation price,
+   * or an exit whose costs exceed the margin left, the exchange's insurance fund absorbs the
+   * deficit); then all of it is free.
+   */
+  liquidate(i: number, price: number, fee: number): void {
+    const pos = this.position[i];
+    if (pos === 0) return;
+    this.fill(i, -pos, price, fee);
+    if (this.cash[i] < this.reserve[i]) this.cash[i] = this.reserve[i];
+    this.reserve[i] = this.cash[i];
   }
 }

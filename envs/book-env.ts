@@ -19,11 +19,16 @@
 //      depth cannot fill is cancelled: IOC); a limit order is post-only (rejected when it would
 //      cross snapshot b), replaces a resting order on its side unless that one already rests at
 //      the same price (then the queue place is kept), and queues behind snapshot b's size there;
-//   3. the account is marked at mid[b]; liquidation at the maintenance margin closes the position
-//      at mid with taker + liquidation fees and terminates; reward; observation of row b.
-// Position limit: |position| <= min(maxPositionUnits, maxLeverage * equity / mark). Orders that
-// would pass it are clipped to the room left, or refused when there is none; a limit fill that
-// hits the limit fills what fits and cancels the rest. A refused or rejected order changes nothing.
+//   3. the account is marked at mid[b] (and, after fills, re-margined there: isolated margin,
+//      envs/account.ts); liquidation at the maintenance margin closes the position at mid with
+//      taker + liquidation fees, the loss capped at the margin, and terminates; reward;
+//      observation of row b.
+// Position limits: |position| <= maxPositionUnits and <= maxLeverage * equity / mid, and the new
+// position's margin (|position| * mid / maxLeverage) plus the fill's costs against mid (the walk
+// or the limit price, and the fee) within the equity, so at maxLeverage 1 a long never borrows.
+// Orders that would pass them are clipped to the room left, or refused when there is none; a
+// limit fill that hits them fills what fits and cancels the rest. A refused or rejected order
+// changes nothing.
 import { ConfigError } from '../data/errors.js';
 import { makeRng, type Rng } from '../data/random.js';
 import { Accounts } from './account.js';
@@ -133,6 +138,8 @@ export class BookEnv implements Env<BookStepInfo> {
   private end = 0;
   private started = false;
   private done = false;
+  /** Set when this step's flatten was taken over by a liquidation. */
+  private closeOut = false;
 
   constructor(readonly config: BookEnvConfig, seed: number | string = 0) {
     const m = config.market;
@@ -272,6 +279,7 @@ export class BookEnv implements Env<BookStepInfo> {
     info.liquidated = false;
     this.started = true;
     this.done = false;
+    this.closeOut = false;
     const r = this.result;
     r.reward = 0;
     r.terminated = false;
@@ -315,23 +323,28 @@ export class BookEnv implements Env<BookStepInfo> {
 
     const prevEquity = acc.equity[0];
     const tradedBefore = acc.traded[0];
+    const tradesBefore = acc.trades[0];
     if (this.bid.active || this.ask.active) this.matchResting(b);
     if (due >= 0) this.execute(due, dueTicks, b);
 
     const mid = m.mid[b];
-    let eq = acc.markTo(0, mid);
-    let liq = false;
+    let liq = this.closeOut;
+    this.closeOut = false;
+    // The position's margin is re-posted after the step's fills, at the mid it is marked at.
+    if (acc.trades[0] !== tradesBefore && !liq) acc.remargin(0, mid, this.cfg.maxLeverage);
     const pos = acc.position[0];
-    if (pos !== 0 && (pos < 0 || acc.cash[0] < 0)) {
+    if (pos !== 0) {
       const lp = acc.liquidationPrice(0, this.cfg.maintenanceMargin);
       if (pos > 0 ? mid <= lp : mid >= lp) {
-        acc.fill(0, -pos, mid, Math.abs(pos) * mid * (this.cfg.takerFee + this.cfg.liquidationFee));
-        this.bid.active = false;
-        this.ask.active = false;
-        eq = acc.markTo(0, mid);
+        this.liquidate(mid);
         liq = true;
       }
     }
+    if (liq) {
+      this.bid.active = false;
+      this.ask.active = false;
+    }
+    const eq = acc.markTo(0, mid);
     const rin = this.rin;
     const peak = acc.peakEquity[0];
     rin.prevEquity = prevEquity;
@@ -357,17 +370,43 @@ export class BookEnv implements Env<BookStepInfo> {
     return r;
   }
 
-  /** Base units the position may still grow by on `side` (+1 buy, -1 sell) under the limits. */
-  private room(side: number): number {
+  /**
+   * Base units the position may still grow by on `side` (+1 buy, -1 sell) at the current mid,
+   * for a fill costing `costRate` of mid per unit (price against mid, plus the fee): within
+   * maxPositionUnits, within maxLeverage x equity, and with the new position's margin plus the
+   * costs within the equity (q <= (eq - ps mid im) / (mid (im + c)), ps the position along
+   * `side`); cutting a position on the other side is always allowed.
+   */
+  private room(side: number, costRate: number): number {
     const acc = this.accounts;
     const cfg = this.cfg;
+    const mid = this.market.mid[this.t + 1];
     const pos = acc.position[0];
-    const eq = acc.equity[0];
-    const mark = acc.mark[0];
-    let lim = cfg.maxPositionUnits;
-    const lev = eq > 0 && mark > 0 ? (cfg.maxLeverage * eq) / mark : 0;
-    if (lev < lim) lim = lev;
-    return side > 0 ? lim - pos : (cfg.allowShort ? lim : 0) + pos;
+    const ps = pos * side;
+    const units = (side > 0 || cfg.allowShort ? cfg.maxPositionUnits : 0) - ps;
+    const eq = acc.cash[0] + pos * mid;
+    const lev = cfg.maxLeverage;
+    const im = 1 / (lev > 1 ? lev : 1);
+    // A rebate (negative maker fee) or a fill better than mid is not counted as budget.
+    const c = costRate > 0 ? costRate : 0;
+    let fund = eq > 0 ? (lev * eq) / mid - ps : 0;
+    // A hair below the exact bound, so float rounding never leaves cash a fraction below zero.
+    const budget = eq > 0 ? ((eq - ps * mid * im) / (mid * (im + c))) * (1 - 1e-12) : 0;
+    if (budget < fund) fund = budget;
+    if (fund < -ps) fund = -ps;
+    return fund < units ? fund : units;
+  }
+
+  /** Cost per unit of a fill at `price` on `side` with fee rate `feeRate`, as a fraction of mid. */
+  private costRate(side: number, price: number, feeRate: number): number {
+    const mid = this.market.mid[this.t + 1];
+    return ((price - mid) * side + price * feeRate) / mid;
+  }
+
+  /** Closes the position at `mid` with taker + liquidation fees; the account caps the loss at the margin. */
+  private liquidate(mid: number): void {
+    const acc = this.accounts;
+    acc.liquidate(0, mid, Math.abs(acc.position[0]) * mid * (this.cfg.takerFee + this.cfg.liquidationFee));
   }
 
   /** The resting orders against the trades of step b, then against snapshot b. */
@@ -399,7 +438,7 @@ export class BookEnv implements Env<BookStepInfo> {
   /** Books `qty` of a resting order at its price as maker, clipped to the position room. */
   private makerFill(o: QueueOrder, qty: number): void {
     if (!(qty > 0)) return;
-    const room = this.room(o.side);
+    const room = this.room(o.side, this.costRate(o.side, o.price, this.cfg.makerFee));
     const q = qty < room ? qty : room > 0 ? room : 0;
     if (q > this.eps) {
       this.accounts.fill(0, o.side * q, o.price, q * o.price * this.cfg.makerFee);
@@ -426,13 +465,31 @@ export class BookEnv implements Env<BookStepInfo> {
       case Kind.Buy:
       case Kind.Sell: {
         const side = kind === Kind.Buy ? 1 : -1;
-        const room = this.room(side);
+        const best = side > 0 ? bk.askPx[o] : bk.bidPx[o];
+        // Sized at the best price first; the walk's average price is worse, so the fill is
+        // checked again at it and, when it does not fit, walked again with what fits (a smaller
+        // order walks fewer levels and costs less per unit: one more walk suffices).
+        const room = this.room(side, best > 0 ? this.costRate(side, best, this.cfg.takerFee) : 0);
         const q = room < this.orderSize ? room : this.orderSize;
         if (q <= this.eps) {
           this.infoObj.refused++;
           return;
         }
-        this.market1(side * q, o);
+        const f = walkBook(this.fill, side * q, bk.bidPx, bk.bidSz, bk.askPx, bk.askSz, o, N, this.cfg);
+        const filled = Math.abs(f.qty);
+        if (filled > 0) {
+          const fits = this.room(side, this.costRate(side, f.price, this.cfg.takerFee));
+          if (filled > fits + this.eps) {
+            if (fits <= this.eps) {
+              this.infoObj.refused++;
+              return;
+            }
+            this.market1(side * fits, o);
+            return;
+          }
+          acc.fill(0, f.qty, f.price, f.fee);
+          this.infoObj.takerFills++;
+        }
         return;
       }
       case Kind.Bid:
@@ -445,7 +502,7 @@ export class BookEnv implements Env<BookStepInfo> {
           return;
         }
         if (slot.active && slot.ticks === ticks) return;
-        const room = this.room(side);
+        const room = this.room(side, this.costRate(side, fromTicks(m.grid, ticks), this.cfg.makerFee));
         const q = room < this.orderSize ? room : this.orderSize;
         if (q <= this.eps) {
           this.infoObj.refused++;
@@ -465,7 +522,21 @@ export class BookEnv implements Env<BookStepInfo> {
         this.bid.active = false;
         this.ask.active = false;
         const pos = acc.position[0];
-        if (pos !== 0) this.market1(-pos, o);
+        if (pos === 0) return;
+        // An exit whose costs exceed what is left of the margin is a liquidation (isolated
+        // margin: the loss stops at the margin), as in the candle env.
+        const f = walkBook(this.fill, -pos, bk.bidPx, bk.bidSz, bk.askPx, bk.askSz, o, N, this.cfg);
+        const mid = m.mid[b];
+        const eq = acc.cash[0] + pos * mid;
+        if (f.qty === -pos && (f.price - mid) * f.qty + f.fee > eq - acc.reserve[0]) {
+          this.liquidate(mid);
+          this.closeOut = true;
+          return;
+        }
+        if (f.qty !== 0) {
+          acc.fill(0, f.qty, f.price, f.fee);
+          this.infoObj.takerFills++;
+        }
         return;
       }
       default:

@@ -2,11 +2,18 @@
 // bar's open through the execution model, liquidation inside the bar, marking at the close,
 // rewards and observations. CandleEnv is this with N = 1 and VecEnv wraps it for N > 1, so both
 // (and backtests) run the same code. Nothing is allocated per step.
+//
+// Margin is isolated (envs/account.ts): an order is sized so that the new position's margin,
+// |notional| / max(1, maxLeverage), plus the order's spread, impact and fee fit the equity; a
+// liquidation (a gap through the liquidation price at the open, the price reached inside the
+// bar, or an exit costing more than the margin left) closes the position with the liquidation
+// fee, never takes more than the posted margin, and ends the episode (terminated). A backtest
+// then holds the account flat to the end of its range (agents/backtest.ts).
 import { ConfigError } from '../data/errors.js';
 import { makeRng, restoreRng, type Rng } from '../data/random.js';
 import { Accounts } from './account.js';
 import { executionConfig, type ExecutionConfig } from './execution/config.js';
-import { fillMarket, newFill } from './execution/candle-fills.js';
+import { fillMarket, marketCostRate, newFill } from './execution/candle-fills.js';
 import type { CandleMarket } from './candle-market.js';
 import { makeReward, type RewardConfig, type RewardInput, type RewardModel } from './rewards.js';
 import type { Range } from './splits.js';
@@ -83,6 +90,8 @@ export class CandleCore {
   private readonly start: Int32Array;
   private readonly end: Int32Array;
   private readonly pending: Float64Array;
+  /** Each env's liquidation price (NaN: none); it moves only when the account trades. */
+  private readonly liqPx: Float64Array;
   private readonly rngs: Rng[];
   private readonly reward: RewardModel;
   private readonly fill = newFill();
@@ -93,11 +102,14 @@ export class CandleCore {
   private readonly lo: number;
   private readonly withAccount: boolean;
   private readonly discreteTargets: Float64Array | undefined;
+  /** Margin per unit of notional, 1 / max(1, maxLeverage). */
+  private readonly initialMargin: number;
 
   constructor(n: number, readonly config: CandleEnvConfig, seed = 0) {
     this.n = n;
     this.cfg = executionConfig(config.execution);
     if (config.longOnly) this.cfg.allowShort = false;
+    this.initialMargin = 1 / Math.max(1, this.cfg.maxLeverage);
     const m = config.market;
     this.markets = Array.from({ length: n }, () => m);
     this.featureCount = m.features.names.length;
@@ -124,6 +136,7 @@ export class CandleCore {
     this.start = new Int32Array(n);
     this.end = new Int32Array(n);
     this.pending = new Float64Array(n * this.cfg.latency).fill(NaN);
+    this.liqPx = new Float64Array(n).fill(NaN);
     this.rngs = Array.from({ length: n }, (_, i) => makeRng(`${seed}/env${i}`));
     this.reward = makeReward(config.reward ?? { kind: 'log-return' }, n);
     this.validateRange(m);
@@ -165,6 +178,7 @@ export class CandleCore {
     this.end[i] = len === undefined ? r.to : s + len + 1;
     this.t[i] = s;
     this.accounts.reset(i, m.candles.close[s]);
+    this.liqPx[i] = NaN;
     this.reward.reset(i);
     this.pending.fill(NaN, i * this.cfg.latency, (i + 1) * this.cfg.latency);
     this.terminated[i] = 0;
@@ -207,8 +221,7 @@ export class CandleCore {
     const pending = this.pending;
     const markets = this.markets;
     const tArr = this.t;
-    const mmr = cfg.maintenanceMargin;
-    const liqFee = cfg.takerFee + cfg.liquidationFee;
+    const liqPx = this.liqPx;
     const rin = this.rin;
     const reward = this.reward;
     const position = acc.position;
@@ -228,15 +241,24 @@ export class CandleCore {
       const prevEquity = acc.equity[i];
       const tradedBefore = acc.traded[i];
       const px = c.open[b];
-      if (due === due) this.rebalance(i, due, px, c.volume[b - 1]);
-      // Liquidation inside bar b, at the maintenance-margin price (or the open if it gapped through).
+      // Liquidation comes first when bar b opens through the liquidation price (a gap: the
+      // exchange closes the position at the first trade, before any order of this bar), else
+      // the order trades at the open and the new position is checked against the bar's range.
       let liq = 0;
-      const pos = position[i];
-      if (pos !== 0 && (pos < 0 || acc.cash[i] < 0)) {
-        const lp = acc.liquidationPrice(i, mmr);
+      let lp = liqPx[i];
+      const refVolume = c.volume[b - 1];
+      if (position[i] > 0 ? px <= lp : px >= lp) {
+        this.liquidate(i, px, refVolume);
+        liq = 1;
+      } else {
+        if (due === due) {
+          liq = this.rebalance(i, due, px, refVolume);
+          lp = liqPx[i];
+        }
+        const pos = position[i];
         if (pos > 0 ? c.low[b] <= lp : c.high[b] >= lp) {
-          const at = pos > 0 ? Math.min(px, lp) : Math.max(px, lp);
-          acc.fill(i, -pos, at, Math.abs(pos) * at * liqFee);
+          // The sizing keeps lp on the safe side of the open (margin > maintenance margin).
+          this.liquidate(i, pos > 0 ? Math.min(px, lp) : Math.max(px, lp), refVolume);
           liq = 1;
         }
       }
@@ -258,25 +280,87 @@ export class CandleCore {
     }
   }
 
-  /** Trades toward `target` exposure at price `px` (a market order through the execution model). */
-  private rebalance(i: number, target: number, px: number, refVolume: number): void {
+  /**
+   * Trades toward `target` exposure at price `px` (a market order through the execution model).
+   * The order is sized at the open it fills at, so its slippage and fee are known: the new
+   * position's margin plus this trade's costs must fit the equity (see affordable()).
+   * Returns 1 when the position was liquidated instead (a close its margin cannot pay for).
+   */
+  private rebalance(i: number, target: number, px: number, refVolume: number): number {
     const acc = this.accounts;
     const cfg = this.cfg;
     const pos = acc.position[i];
     const eq = acc.cash[i] + pos * px;
-    if (!(eq > 0)) return;
+    if (!(eq > 0)) return 0;
     let want = (target * cfg.maxLeverage * eq) / px;
     if (want > cfg.maxPositionUnits) want = cfg.maxPositionUnits;
     else if (want < -cfg.maxPositionUnits) want = -cfg.maxPositionUnits;
     if (!cfg.allowShort && want < 0) want = 0;
-    const delta = want - pos;
+    let delta = want - pos;
     // Below a billionth of equity a "trade" is rounding noise from the last fill, not a decision.
-    if (Math.abs(delta * px) <= 1e-9 * eq) return;
+    if (Math.abs(delta * px) <= 1e-9 * eq) return 0;
     // Small drifts of exposure are not worth a fee; going flat and flipping always trade.
     const flatOrFlip = want === 0 || (pos !== 0 && want > 0 !== pos > 0);
-    if (!flatOrFlip && Math.abs((delta * px) / eq) <= cfg.rebalanceBand) return;
+    if (!flatOrFlip && Math.abs((delta * px) / eq) <= cfg.rebalanceBand) return 0;
+    let rate = marketCostRate(delta, refVolume, cfg);
+    if (want !== 0 && Math.abs(want) * px * this.initialMargin + Math.abs(delta) * px * rate > eq) {
+      const fits = this.affordable(want, pos, px, eq, refVolume, rate);
+      delta = fits - pos;
+      if (Math.abs(delta * px) <= 1e-9 * eq) return 0;
+      rate = marketCostRate(delta, refVolume, cfg);
+    }
+    // Closing costs (impact on a position large against the volume) can exceed what is left of
+    // the margin: the exchange then liquidates the isolated position instead, and the loss stops
+    // at the margin. (Sized trades that keep a position leave reserve >= 0 by construction.)
+    if (pos + delta === 0 && Math.abs(delta) * px * rate > eq - acc.reserve[i]) {
+      this.liquidate(i, px, refVolume);
+      return 1;
+    }
     const f = fillMarket(this.fill, delta, px, refVolume, cfg);
     acc.fill(i, f.qty, f.price, f.fee);
+    acc.remargin(i, px, cfg.maxLeverage);
+    this.liqPx[i] = acc.liquidationPrice(i, cfg.maintenanceMargin);
+    return 0;
+  }
+
+  /**
+   * The liquidation engine's market order closing env i's position from `price`: the same
+   * spread and impact as any market order, the taker fee plus the liquidation fee; the account
+   * caps the loss at the posted margin.
+   */
+  private liquidate(i: number, price: number, refVolume: number): void {
+    const acc = this.accounts;
+    const f = fillMarket(this.fill, -acc.position[i], price, refVolume, this.cfg);
+    acc.liquidate(i, f.price, f.fee + Math.abs(f.qty) * f.price * this.cfg.liquidationFee);
+    this.liqPx[i] = NaN;
+  }
+
+  /**
+   * The position toward `want` (same sign, |.| <= |want|) whose margin |p| px / lev plus the
+   * trade's costs (spread + impact against the open, and the fee) fit the equity `eq`, for a
+   * trade to `want` that does not fit at cost `rate` (marketCostRate). The costs are
+   * c * |delta| * px with a rate c that only grows with |delta|, so the bound is solved in
+   * closed form with c taken where |delta| is largest on the way: no iteration, and the order
+   * fills exactly at the price the sizing assumed (it is placed at the open it fills at).
+   */
+  private affordable(want: number, pos: number, px: number, eq: number, refVolume: number, rate: number): number {
+    const im = this.initialMargin;
+    const u0 = Math.abs(want);
+    const side = want > 0 ? 1 : -1;
+    const ps = pos * side; // the current position along want's side (< 0: the other side)
+    let u = NaN;
+    // Growing (or flipping): |delta| = u - ps shrinks with u, so the rate at `want` bounds it.
+    if (u0 > ps) u = (eq + ps * px * rate) / (px * (im + rate));
+    if (ps > 0 && !(u >= ps)) {
+      // Cutting a position that lost its margin buffer: |delta| = ps - u grows as u falls, up
+      // to closing it all, whose rate bounds every cut.
+      const c = marketCostRate(-pos, refVolume, this.cfg);
+      u = im > c ? (eq - ps * px * c) / (px * (im - c)) : 0;
+    }
+    // A hair below the exact bound, so float rounding never leaves cash a fraction below zero.
+    u *= 1 - 1e-12;
+    if (!(u > 0)) return 0;
+    return side * (u < u0 ? u : u0);
   }
 
   private writeObs(i: number): void {
@@ -321,7 +405,7 @@ export class CandleCore {
   saveState(): CandleCoreState | undefined {
     if (this.config.episodeMarket) return undefined;
     const a = this.accounts;
-    const arrays = { cash: a.cash, position: a.position, avgEntry: a.avgEntry, realised: a.realised, fees: a.fees, traded: a.traded, mark: a.mark, equity: a.equity, peakEquity: a.peakEquity, trades: a.trades };
+    const arrays = { cash: a.cash, position: a.position, avgEntry: a.avgEntry, realised: a.realised, fees: a.fees, traded: a.traded, mark: a.mark, equity: a.equity, peakEquity: a.peakEquity, trades: a.trades, reserve: a.reserve };
     return {
       accounts: Object.fromEntries(Object.entries(arrays).map(([k, v]) => [k, Array.from(v)])),
       t: Array.from(this.t), start: Array.from(this.start), end: Array.from(this.end),
@@ -336,6 +420,9 @@ export class CandleCore {
     if (s.t.length !== this.n) throw new ConfigError('envState', `state of ${s.t.length} envs, this env has ${this.n}`);
     const a = this.accounts as unknown as Record<string, Float64Array>;
     for (const [k, v] of Object.entries(s.accounts)) a[k].set(v);
+    // States saved before margins were isolated have no reserve: post the margin at the last mark.
+    if (!s.accounts.reserve) for (let i = 0; i < this.n; i++) this.accounts.remargin(i, this.accounts.mark[i], this.cfg.maxLeverage);
+    for (let i = 0; i < this.n; i++) this.liqPx[i] = this.accounts.liquidationPrice(i, this.cfg.maintenanceMargin);
     this.t.set(s.t);
     this.start.set(s.start);
     this.end.set(s.end);

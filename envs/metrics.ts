@@ -45,11 +45,13 @@ export function tradingMetrics(x: CurveInput): TradingMetrics {
   let peak = e0;
   let mdd = 0;
   let eqSum = 0;
-  for (let i = 1; i < n; i++) mean += x.equity[i] / x.equity[i - 1] - 1;
+  // A step from zero equity (after a total loss) returns nothing, not 0 / 0.
+  const ret = (i: number) => (x.equity[i - 1] > 0 ? x.equity[i] / x.equity[i - 1] - 1 : 0);
+  for (let i = 1; i < n; i++) mean += ret(i);
   mean /= Math.max(1, steps);
   let varSum = 0;
   for (let i = 1; i < n; i++) {
-    const r = x.equity[i] / x.equity[i - 1] - 1;
+    const r = ret(i);
     varSum += (r - mean) ** 2;
     if (r < 0) down += r * r;
   }

@@ -121,14 +121,22 @@ export function scoreBaselines(p: Prepared, cfg: BaselinesConfig, range: Range):
   return out;
 }
 
-/** Walk-forward over the test split: `folds` consecutive windows, models refit before each. */
-export function walkForwardBaselines(p: Prepared, cfg: BaselinesConfig, folds: number, extra?: (range: Range) => ScoredPolicy[]): WalkForwardFold[] {
+/** The walk-forward windows over the test split: `folds` consecutive ones, those of fewer than 3 bars left out. */
+export function walkForwardRanges(p: Prepared, folds: number): { fold: number; range: Range }[] {
   const t = p.splits.test;
   const size = Math.floor((t.to - t.from) / folds);
-  const out: WalkForwardFold[] = [];
+  const out: { fold: number; range: Range }[] = [];
   for (let k = 0; k < folds; k++) {
     const range = { from: t.from + k * size, to: k === folds - 1 ? t.to : t.from + (k + 1) * size };
-    if (range.to - range.from < 3) continue;
+    if (range.to - range.from >= 3) out.push({ fold: k, range });
+  }
+  return out;
+}
+
+/** Walk-forward over the test split (walkForwardRanges), models refit before each window. */
+export function walkForwardBaselines(p: Prepared, cfg: BaselinesConfig, folds: number, extra?: (range: Range) => ScoredPolicy[]): WalkForwardFold[] {
+  const out: WalkForwardFold[] = [];
+  for (const { fold: k, range } of walkForwardRanges(p, folds)) {
     const scored = [...scoreBaselines(p, cfg, range), ...(extra ? extra(range) : [])];
     out.push({
       fold: k, from: new Date(p.candles.ts[range.from]).toISOString(), to: new Date(p.candles.ts[range.to - 1]).toISOString(),

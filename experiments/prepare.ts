@@ -6,11 +6,12 @@ import { fitPipeline, transform, type FittedPipeline } from '../data/features/pi
 import type { Candles } from '../data/types.js';
 import { candleMarket, type CandleMarket } from '../envs/candle-market.js';
 import { CandleEnv } from '../envs/candle-env.js';
-import type { CandleEnvConfig } from '../envs/candle-core.js';
+import { CandleCore, type CandleEnvConfig } from '../envs/candle-core.js';
 import { VecEnv } from '../envs/vec-env.js';
 import { timeSplits, type Range, type Splits } from '../envs/splits.js';
 import { augmentedEpisodes } from '../envs/augmented-market.js';
-import type { ExecutionConfig } from '../envs/execution/config.js';
+import { executionConfig, type ExecutionConfig } from '../envs/execution/config.js';
+import { ConfigError } from '../data/errors.js';
 import { loadCandles } from '../data/store/load-candles.js';
 import type { ExperimentConfig } from './schema.js';
 
@@ -29,6 +30,8 @@ export interface Prepared {
  * are used as they are, never refitted, so evaluation sees exactly the training observations.
  */
 export async function prepareExperiment(config: ExperimentConfig, fitted?: FittedPipeline): Promise<Prepared> {
+  // An impossible execution model (e.g. a margin below the maintenance margin) is refused before any data is read.
+  executionConfig(config.env.execution as Partial<ExecutionConfig>);
   const key = { exchange: config.data.exchange, symbol: config.data.symbol, timeframe: config.data.timeframe };
   // A timeframe that is not stored is resampled from a finer stored series (noted in the lineage).
   const { candles, source: found, note } = await loadCandles(resolveStoreDir(config.data.store), key, {
@@ -36,12 +39,50 @@ export async function prepareExperiment(config: ExperimentConfig, fitted?: Fitte
     to: config.data.to ? parseTime(config.data.to, 'data.to') : undefined,
   });
   const splits = timeSplits(candles.ts.length, config.splits);
+  checkSplitSizes(config, splits, candles.ts);
   const pipeline = fitted ?? fitPipeline(candles, config.features, splits.train);
   const market = candleMarket(candles, transform(pipeline, candles));
   return {
     config, candles, splits, pipeline, market,
     source: { ...found, rows: candles.ts.length, first: candles.ts[0], last: candles.ts[candles.ts.length - 1], ...(note ? { note } : {}) },
   };
+}
+
+/**
+ * Fewer bars than this in a split leave nothing to measure (a 1-bar test split has no return at
+ * all, 10 bars a Sharpe of noise): such a split is refused, not scored.
+ */
+export const MIN_SPLIT_BARS = 30;
+
+/** Every split the experiment uses holds at least MIN_SPLIT_BARS bars; an error names the split and its count. */
+export function checkSplitSizes(config: ExperimentConfig, splits: Splits, ts: Float64Array): void {
+  const day = (i: number) => new Date(ts[i]).toISOString().slice(0, 16).replace('T', ' ');
+  const span = `${ts.length} bars${ts.length ? ` from ${day(0)} to ${day(ts.length - 1)}` : ''}`;
+  // valid: 0 asks for no validation split; only training (and the LSTM / GRU baselines) needs one.
+  const usesValid = config.splits.valid > 0 || config.agent !== undefined || (config.baselines?.models ?? []).some((m) => m === 'lstm' || m === 'gru');
+  for (const name of ['train', 'valid', 'test'] as const) {
+    if (name === 'valid' && !usesValid) continue;
+    const r = splits[name];
+    const n = r.to - r.from;
+    if (n >= MIN_SPLIT_BARS) continue;
+    const fractions = `train ${config.splits.train}, valid ${config.splits.valid}, test ${+(1 - config.splits.train - config.splits.valid).toFixed(6)}`;
+    throw new ConfigError('splits', `the ${name} split has ${n} bar${n === 1 ? '' : 's'}, fewer than the ${MIN_SPLIT_BARS} a split needs (${span}; ${fractions}): widen data.from / data.to or change the split fractions`);
+  }
+}
+
+/**
+ * Builds (and drops) every env a run will build, so that what only an env checks (feature
+ * warm-up against a split, episodeLength, augmented episodes) fails before a run folder exists.
+ */
+export function checkEnvs(p: Prepared): void {
+  const ranges: Range[] = [p.splits.test];
+  if (p.config.agent) {
+    ranges.push(p.splits.valid);
+    const train = new CandleCore(1, envConfig(p, p.splits.train, true), p.config.seed);
+    // An augmented market is drawn (and its episode checked) only at a reset.
+    if (train.config.episodeMarket) train.reset(0);
+  }
+  for (const r of ranges) new CandleCore(1, envConfig(p, r, false));
 }
 
 /** Env settings shared by training and evaluation (evaluation: whole split, no augmentation). */

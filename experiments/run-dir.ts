@@ -2,7 +2,7 @@
 // metrics.json, curves.json, config.yaml and log.jsonl. Writes are atomic (temp file + rename) so a
 // report regenerated while a run is still writing never sees half a file.
 // JSON has no NaN: non-finite numbers are written as null and read back as NaN.
-import { appendFile, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { DataError } from '../data/errors.js';
@@ -59,7 +59,11 @@ export interface RunMetrics {
 
 export type SplitName = 'train' | 'valid' | 'test';
 
-/** Per-bar series of the scored split; every array has the length of `ts`. */
+/**
+ * Per-bar series of the scored split, as read: every array has the length of `ts`. In the file
+ * each policy carries its own `ts` (its curve's bars; older files have none: the top-level ts),
+ * and `ts` is the union of them; reading aligns each policy onto `ts`, NaN where it has no bar.
+ */
 export interface RunCurves {
   /** Bar open time, ms UTC. */
   ts: number[];
@@ -67,14 +71,24 @@ export interface RunCurves {
   policies: Record<string, { equity: number[]; position: number[] }>;
 }
 
+/** curves.json as written: each policy against its own timestamps. */
+interface RunCurvesFile {
+  ts: number[];
+  close: number[];
+  policies: Record<string, { ts?: number[]; equity: number[]; position: number[] }>;
+}
+
 /** One training progress record, e.g. { step: 2048, 'charts/episodic_return': 0.01, 'losses/value_loss': 0.3 }. */
 export type LogRecord = Record<string, unknown>;
 
-/** What writers may pass: typed arrays are welcome in curves. */
+/**
+ * What writers may pass: typed arrays are welcome in curves. A policy without its own `ts` is
+ * against the top-level `ts`; with one, its bars must all be in the top-level `ts`.
+ */
 export interface RunCurvesInput {
   ts: ArrayLike<number>;
   close: ArrayLike<number>;
-  policies: Record<string, { equity: ArrayLike<number>; position: ArrayLike<number> }>;
+  policies: Record<string, { ts?: ArrayLike<number>; equity: ArrayLike<number>; position: ArrayLike<number> }>;
 }
 
 export interface RunFilesInput {
@@ -97,29 +111,43 @@ export interface Run {
 
 // ---------------------------------------------------------------------------------------- write
 
+/** Temp file + rename; a failed write removes its temp file (no `*.tmp-*` is left behind). */
 async function writeAtomic(path: string, text: string): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
 }
 
 const plain = (a: ArrayLike<number>): number[] => Array.from(a);
 
-/** Writes the given files into `dir` (created if missing), each atomically. */
+/**
+ * Writes the given files into `dir` (created if missing), each atomically. Everything is checked
+ * before the first byte is written, and every write is finished (or its temp file removed)
+ * before an error is passed on, so a failure never leaves a temp file or a write in flight.
+ */
 export async function writeRunFiles(dir: string, files: RunFilesInput): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const jobs: Promise<void>[] = [];
-  if (files.metrics) jobs.push(writeAtomic(join(dir, RUN_FILES.metrics), `${JSON.stringify(files.metrics, null, 2)}\n`));
+  const texts: [string, string][] = [];
+  if (files.metrics) texts.push([RUN_FILES.metrics, `${JSON.stringify(files.metrics, null, 2)}\n`]);
   if (files.curves) {
     const c = files.curves;
-    const policies = Object.fromEntries(Object.entries(c.policies).map(([k, p]) => [k, { equity: plain(p.equity), position: plain(p.position) }]));
-    const curves: RunCurves = { ts: plain(c.ts), close: plain(c.close), policies };
+    const policies = Object.fromEntries(Object.entries(c.policies).map(([k, p]) => [k, {
+      ...(p.ts ? { ts: plain(p.ts) } : {}), equity: plain(p.equity), position: plain(p.position),
+    }]));
+    const curves: RunCurvesFile = { ts: plain(c.ts), close: plain(c.close), policies };
     checkCurves(curves, join(dir, RUN_FILES.curves));
-    jobs.push(writeAtomic(join(dir, RUN_FILES.curves), JSON.stringify(curves)));
+    texts.push([RUN_FILES.curves, JSON.stringify(curves)]);
   }
-  if (files.config !== undefined) jobs.push(writeAtomic(join(dir, RUN_FILES.config), files.config.endsWith('\n') ? files.config : `${files.config}\n`));
-  if (files.log) jobs.push(writeAtomic(join(dir, RUN_FILES.log), files.log.map((r) => `${JSON.stringify(r)}\n`).join('')));
-  await Promise.all(jobs);
+  if (files.config !== undefined) texts.push([RUN_FILES.config, files.config.endsWith('\n') ? files.config : `${files.config}\n`]);
+  if (files.log) texts.push([RUN_FILES.log, files.log.map((r) => `${JSON.stringify(r)}\n`).join('')]);
+  await mkdir(dir, { recursive: true });
+  const done = await Promise.allSettled(texts.map(([name, text]) => writeAtomic(join(dir, name), text)));
+  const failed = done.find((d): d is PromiseRejectedResult => d.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** Appends one record to log.jsonl (one write of one line, so readers see whole lines). */
@@ -202,19 +230,44 @@ function numbers(v: unknown, file: string, field: string, nullable: boolean): nu
   return v as number[];
 }
 
-function parseCurves(text: string, file: string): RunCurves {
+function parseCurves(text: string, file: string): RunCurvesFile {
   const raw = parseJsonText(text, file);
   const obj = (v: unknown, field: string): Record<string, unknown> => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new DataError('must be an object', { file, column: field });
     return v as Record<string, unknown>;
   };
   const root = obj(raw, 'curves');
-  const policies: RunCurves['policies'] = {};
+  const policies: RunCurvesFile['policies'] = {};
   for (const [name, p] of Object.entries(obj(root.policies, 'policies'))) {
     const pol = obj(p, `policies.${name}`);
-    policies[name] = { equity: numbers(pol.equity, file, `policies.${name}.equity`, true), position: numbers(pol.position, file, `policies.${name}.position`, true) };
+    policies[name] = {
+      ...(pol.ts !== undefined ? { ts: numbers(pol.ts, file, `policies.${name}.ts`, false) } : {}),
+      equity: numbers(pol.equity, file, `policies.${name}.equity`, true), position: numbers(pol.position, file, `policies.${name}.position`, true),
+    };
   }
   return { ts: numbers(root.ts, file, 'ts', false), close: numbers(root.close, file, 'close', true), policies };
+}
+
+/** Each policy onto the top-level ts (checked: its bars are in it), NaN where it has no bar. */
+function alignCurves(c: RunCurvesFile): RunCurves {
+  const at = new Map<number, number>();
+  c.ts.forEach((t, i) => at.set(t, i));
+  const policies: RunCurves['policies'] = {};
+  for (const [name, p] of Object.entries(c.policies)) {
+    if (!p.ts) {
+      policies[name] = { equity: p.equity, position: p.position };
+      continue;
+    }
+    const equity = new Array<number>(c.ts.length).fill(NaN);
+    const position = new Array<number>(c.ts.length).fill(NaN);
+    p.ts.forEach((t, k) => {
+      const i = at.get(t)!;
+      equity[i] = p.equity[k];
+      position[i] = p.position[k];
+    });
+    policies[name] = { equity, position };
+  }
+  return { ts: c.ts, close: c.close, policies };
 }
 
 function parseJson<S extends z.ZodType>(schema: S, text: string, file: string): z.infer<S> {
@@ -224,12 +277,24 @@ function parseJson<S extends z.ZodType>(schema: S, text: string, file: string): 
   throw new DataError(issue.message, { file, column: issue.path.length ? issue.path.join('.') : undefined });
 }
 
-function checkCurves(c: RunCurves, file: string): void {
+function checkCurves(c: RunCurvesFile, file: string): void {
   const n = c.ts.length;
   if (c.close.length !== n) throw new DataError(`close has ${c.close.length} values, ts has ${n}`, { file, column: 'close' });
+  let known: Set<number> | undefined;
   for (const [name, p] of Object.entries(c.policies)) {
-    if (p.equity.length !== n) throw new DataError(`equity has ${p.equity.length} values, ts has ${n}`, { file, column: `policies.${name}.equity` });
-    if (p.position.length !== n) throw new DataError(`position has ${p.position.length} values, ts has ${n}`, { file, column: `policies.${name}.position` });
+    const own = p.ts ? `policies.${name}.ts` : 'ts';
+    const m = p.ts ? p.ts.length : n;
+    if (p.equity.length !== m) throw new DataError(`equity has ${p.equity.length} values, ${own} has ${m}`, { file, column: `policies.${name}.equity` });
+    if (p.position.length !== m) throw new DataError(`position has ${p.position.length} values, ${own} has ${m}`, { file, column: `policies.${name}.position` });
+    if (!p.ts) continue;
+    known ??= new Set(c.ts);
+    const seen = new Set<number>();
+    for (let k = 0; k < p.ts.length; k++) {
+      const t = p.ts[k];
+      if (!known.has(t)) throw new DataError(`item ${k} (${t}) is not one of the bars in ts`, { file, column: own });
+      if (seen.has(t)) throw new DataError(`item ${k} (${t}) repeats a bar`, { file, column: own });
+      seen.add(t);
+    }
   }
 }
 
@@ -284,7 +349,7 @@ export async function readRun(dir: string): Promise<Run> {
   if (curvesText !== undefined) {
     const curves = parseCurves(curvesText, curvesPath);
     checkCurves(curves, curvesPath);
-    run.curves = curves;
+    run.curves = alignCurves(curves);
   }
   run.config = await readOptional(join(dir, RUN_FILES.config));
   const logPath = join(dir, RUN_FILES.log);

@@ -4,6 +4,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { ConfigError, DataError } from '../data/errors.js';
 import type { ExperimentConfig } from './schema.js';
 import { createRunDir, RUN_FILES, writeRunFiles } from './run-dir.js';
 import { SummaryWriter } from './tensorboard/summary-writer.js';
@@ -18,6 +19,8 @@ export interface RunFolder {
   startedAt: Date;
   /** The run's TensorBoard writer (already holding the config text). */
   tb: SummaryWriter;
+  /** true when openRunFolder created the folder (a new runs/<name>-<stamp>/), false for a given one. */
+  created: boolean;
   close(): void;
 }
 
@@ -52,8 +55,38 @@ export async function openRunFolder(config: ExperimentConfig, kind: RunKind, pla
     dir = place.dir;
     await clearRunFiles(dir);
   }
-  await writeRunFiles(dir, { config: stringify(config) });
+  try {
+    await writeRunFiles(dir, { config: stringify(config) });
+  } catch (err) {
+    if ('runsDir' in place) await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
   const tb = new SummaryWriter(dir);
   tb.text('config', configText(config));
-  return { dir, kind, config, startedAt: now, tb, close: () => tb.close() };
+  return { dir, kind, config, startedAt: now, tb, created: 'runsDir' in place, close: () => tb.close() };
+}
+
+/** What openRunFolder puts in a folder before the run has produced anything. */
+const isOpeningFile = (name: string): boolean =>
+  name === RUN_FILES.config || name.startsWith('events.out.tfevents.') || name.includes('.tmp-');
+
+/**
+ * Cleans up after a run failed with `err` (call it after folder.close()). A config or data error
+ * (the user's input: ConfigError, DataError) in a folder this run created that still holds only
+ * what opening it wrote (config.yaml, the TensorBoard config text) removes the folder: there is
+ * no half-written run for `compare` or `report` to trip over. A folder with anything more (a
+ * checkpoint, log.jsonl: training had started) is kept, as is the folder of any other error (a
+ * bug or a crash mid-training: the folder is what is left to look at). Returns whether it removed it.
+ */
+export async function discardFailedRun(folder: RunFolder, err: unknown): Promise<boolean> {
+  if (!folder.created || !(err instanceof ConfigError || err instanceof DataError)) return false;
+  let names: string[];
+  try {
+    names = await readdir(folder.dir);
+  } catch {
+    return false;
+  }
+  if (!names.every(isOpeningFile)) return false;
+  await rm(folder.dir, { recursive: true, force: true });
+  return true;
 }

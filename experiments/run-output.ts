@@ -3,7 +3,7 @@
 // test split; `train` and sweep trials on the validation split (where they pick their checkpoint).
 import type { ScoredPolicy } from './baselines-run.js';
 import type { Prepared } from './prepare.js';
-import { writeRunFiles, type RunMetrics, type SplitName, type WalkForwardFold, type LogRecord } from './run-dir.js';
+import { writeRunFiles, type RunCurvesInput, type RunMetrics, type SplitName, type WalkForwardFold, type LogRecord } from './run-dir.js';
 import { openRunFolder, type RunFolder } from './run-folder.js';
 import { writeReport } from './report/render-report.js';
 import type { Range } from '../envs/splits.js';
@@ -34,13 +34,27 @@ export async function writeRunResults(folder: RunFolder, p: Prepared, split: Sco
     selectBy: p.config.training.selectBy,
     ...(extra.walkForward?.length ? { walkForward: extra.walkForward } : {}),
   };
-  const first = scored[0].curve;
   await writeRunFiles(folder.dir, {
     metrics,
-    curves: { ts: first.ts, close: first.close, policies: Object.fromEntries(scored.map((s) => [s.name, { equity: s.curve.equity, position: s.curve.position }])) },
+    curves: curvesOf(scored),
     ...(extra.log ? { log: extra.log } : {}),
   });
   return writeReport(folder.dir);
+}
+
+/**
+ * curves.json's content: every policy against its own timestamps (a policy's env may start later
+ * after a longer feature warm-up), `ts` and `close` over the union of their bars.
+ */
+export function curvesOf(scored: ScoredPolicy[]): RunCurvesInput {
+  const closeAt = new Map<number, number>();
+  for (const s of scored) s.curve.ts.forEach((t, k) => { if (!closeAt.has(t)) closeAt.set(t, s.curve.close[k]); });
+  const ts = [...closeAt.keys()].sort((a, b) => a - b);
+  return {
+    ts,
+    close: ts.map((t) => closeAt.get(t)!),
+    policies: Object.fromEntries(scored.map((s) => [s.name, { ts: s.curve.ts, equity: s.curve.equity, position: s.curve.position }])),
+  };
 }
 
 /**

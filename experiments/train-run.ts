@@ -8,8 +8,8 @@ import { runBacktest } from '../agents/backtest.js';
 import { ConfigError } from '../data/errors.js';
 import type { Range } from '../envs/splits.js';
 import { scoreBuyAndHold, type ScoredPolicy } from './baselines-run.js';
-import { evalEnv, prepareExperiment, type Prepared } from './prepare.js';
-import { openRunFolder, type RunFolder } from './run-folder.js';
+import { checkEnvs, evalEnv, prepareExperiment, type Prepared } from './prepare.js';
+import { discardFailedRun, openRunFolder, type RunFolder } from './run-folder.js';
 import { writeRunResults } from './run-output.js';
 import type { ExperimentConfig } from './schema.js';
 import { trainAgent, type AgentUpdate, type TrainResult } from './train-agent.js';
@@ -67,12 +67,19 @@ export async function trainRun(config: ExperimentConfig, opts: TrainRunOptions):
   if (!config.agent) throw new ConfigError('agent', 'missing: add e.g. agent: { algo: ppo, totalTimesteps: 200000 }');
   const started = new Date();
   const p = await prepareExperiment(config);
+  // Everything that can be refused is checked before the folder exists (as in `tradegym run`).
+  checkEnvs(p);
   const folder = await openRunFolder(config, 'train', { runsDir: opts.runsDir }, started);
+  let failure: { err: unknown } | undefined;
   try {
     opts.onStart?.(folder.dir, p);
     const r = await trainInFolder(folder, p, opts.onUpdate);
     return { dir: folder.dir, prepared: p, ...r };
+  } catch (err) {
+    failure = { err };
+    throw err;
   } finally {
     folder.close();
+    if (failure) await discardFailedRun(folder, failure.err);
   }
 }

@@ -4,7 +4,7 @@
 // ccxt or DuckDB (`npm run bench -- cli` measures it).
 import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { exitCodeOf } from './exit-codes.js';
+import { errorLine, exitCodeOf } from './exit-codes.js';
 import { setMarketDefaults } from './commands/options.js';
 import { dataCommand } from './commands/data.js';
 import { backtestCommand } from './commands/backtest.js';
@@ -38,6 +38,7 @@ export async function main(argv: string[]): Promise<void> {
     .parserConfiguration({ 'camel-case-expansion': false })
     .usage('$0 <command> [options]')
     .option('defaults', { type: 'string', describe: 'YAML file with defaults for the data flags (store, data, exchange-url, ...)' })
+    .option('debug', { type: 'boolean', describe: 'print the stack trace of an expected failure too' })
     .config(defaults)
     .command(runCommand as CommandModule)
     .command(trainCommand as CommandModule)
@@ -57,7 +58,8 @@ export async function main(argv: string[]): Promise<void> {
     .example('$0 data ls', 'list stored data and the shipped samples')
     .example('$0 data fetch --data binance:BTC/USDT:1h --since 2024-01-01', 'download candles')
     .epilog('Docs: README.md. Data lives in ./datastore unless --store or $TRADEGYM_STORE says otherwise.\n' +
-      'Exit codes: 0 ok, 1 usage, 2 config error, 3 data errors found, 4 exchange unreachable or refused.')
+      'Exit codes: 0 ok, 1 usage, 2 config error, 3 data errors found, 4 exchange unreachable or refused, ' +
+      '5 file system refused (no space, read-only, no permission) or series locked by another writer.')
     .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((msg, err) => {
       if (err) throw err;
@@ -67,12 +69,24 @@ export async function main(argv: string[]): Promise<void> {
   await cli.parseAsync();
 }
 
+/** The stack of an error and of the errors it wraps (a StorageError wraps DuckDB's or Node's). */
+function stacks(err: unknown): string {
+  const out: string[] = [];
+  for (let e = err; e !== undefined && e !== null && out.length < 5; e = (e as { cause?: unknown }).cause) {
+    out.push(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  }
+  return out.join('\ncaused by: ');
+}
+
+// Read before parsing: an error in parsing itself (a bad --defaults file) honours it too.
+const debug = hideBin(process.argv).includes('--debug');
 try {
   await main(hideBin(process.argv));
 } catch (err) {
   const code = exitCodeOf(err);
-  // An expected failure is one line; anything else is a bug and keeps its stack.
+  // An expected failure is one line (`--debug` adds its stack); anything else is a bug and keeps its stack.
   if (code === undefined) throw err;
-  console.error(`error: ${(err as Error).message}`);
+  console.error(`error: ${errorLine(err)}`);
+  if (debug) console.error(stacks(err));
   process.exit(code);
 }

@@ -281,10 +281,13 @@ describe('position limits and rewards', () => {
     e3.reset();
     expect(e3.step(act(e3, 'sell')).info.refused).toBe(1);
     expect(e3.accounts.position[0]).toBe(0);
-    const e4 = env([big, big, big], [], { initialCash: 150, orderSize: 2 }); // maxLeverage 1: 150 / 99.5 units
+    // maxLeverage 1: margin (the notional at mid 99.5) plus the costs against mid (the ask 100 is
+    // 0.5 above it, and the 0.1 fee) fit the 150 of cash: 150 / (99.5 + 0.5 + 0.1) units, no borrowing.
+    const e4 = env([big, big, big], [], { initialCash: 150, orderSize: 2 });
     e4.reset();
     e4.step(act(e4, 'buy'));
-    expect(e4.accounts.position[0]).toBeCloseTo(150 / 99.5, 12);
+    expect(e4.accounts.position[0]).toBeCloseTo(150 / 100.1, 9);
+    expect(e4.accounts.cash[0]).toBeGreaterThanOrEqual(0);
   });
 
   it('the inventory penalty subtracts penalty * (position / max)^2 from the log return', () => {

@@ -8,8 +8,10 @@ import type { Candles, Trades } from '../data/types.js';
 import { emptyTrades, sliceCandles } from '../data/types.js';
 import { ConfigError, DataError } from '../data/errors.js';
 import {
-  checkCandles, checkTrades, DEFAULT_REPAIR, formatCheckReport, median, repairCandles, resolveRepairPolicy, robustScale,
+  checkCandles, checkTrades, DEFAULT_REPAIR, errorsKeptByPolicy, formatCheckReport, median, repairCandles, resolveRepairPolicy, robustScale,
 } from '../data/clean/index.js';
+import { FileDataError } from '../data/file-position.js';
+import type { RowPositions } from '../data/file-position.js';
 import type { CheckReport, CheckRule } from '../data/clean/index.js';
 import { readCandles } from '../data/store/candle-store.js';
 import { SAMPLES_STORE } from '../data/store/catalog.js';
@@ -345,7 +347,17 @@ describe('repairCandles', () => {
     expect(changes).toEqual([]);
     expect(arr(out.close)).toEqual(arr(c.close));
     expect(out.close).not.toBe(c.close);
-    expect(DEFAULT_REPAIR).toEqual({ duplicates: 'error', order: 'error', misaligned: 'keep', gaps: 'keep', spikes: 'error', invalid: 'error' });
+    expect(DEFAULT_REPAIR).toEqual({ duplicates: 'error', order: 'error', misaligned: 'error', gaps: 'keep', spikes: 'error', invalid: 'error' });
+  });
+
+  it('the default policy refuses a bar off the grid (it was kept, so import stored it silently)', () => {
+    const rows = cleanRows();
+    rows[5][0] += 30_000;
+    const c = candles(rows);
+    expect(checkCandles(c).counts.misaligned).toBe(1); // the check always called it an error
+    expect(() => repairCandles(c)).toThrow(/row 5, ts: 2021-05-19T13:05:30Z: ts is 30000 ms past the 1m grid \(misaligned: 'drop' removes such rows, 'keep' keeps them\)/);
+    expect(repairCandles(c, { misaligned: 'keep' }).candles.ts.length).toBe(12);
+    expect(errorsKeptByPolicy(resolveRepairPolicy({ misaligned: 'keep' }))).toEqual(['misaligned']);
   });
 
   it('policy fields: undefined keeps the default, an unknown value throws ConfigError', () => {
@@ -534,6 +546,105 @@ describe('repairCandles', () => {
     const { changes } = repairCandles(candles(rows), { invalid: 'drop', spikes: 'drop' });
     expect(changes.map((x) => [x.rule, x.row])).toEqual([['negative-volume', 1], ['spike', 5]]);
     expect(changes[1].message).toMatch(/from 100 at row 4 and back to 100\.5 at row 6/);
+  });
+});
+
+describe('impossible times: before 2009-01-03 or after now (a wrong unit or a corrupt value)', () => {
+  const NOW = Date.UTC(2024, 0, 1);
+  // The audit's bars: 1969, and the years 55841 and 82269 (ms times read as seconds: x1000).
+  const Y55841 = 1_700_000_000_000 * 1000;
+  const Y82269 = 2_534_000_000_000 * 1000;
+
+  it('is an error naming the row; the other time rules leave such a row out', () => {
+    const rows = cleanRows();
+    rows[3][0] = -60_000; // 1969-12-31T23:59Z
+    rows[7][0] = Y55841;
+    rows[9][0] = Y82269;
+    const r = checkCandles(candles(rows), { now: NOW });
+    expect(found(r)).toEqual([['gap', 2], ['impossible-time', 3], ['gap', 6], ['impossible-time', 7], ['gap', 8], ['impossible-time', 9]]);
+    expect(r.findings[1].message).toBe('row 3 (1969-12-31T23:59Z): ts -60000 is before 2009-01-03, the first Bitcoin block: a wrong epoch unit or a corrupt value');
+    expect(r.findings[3].message).toMatch(/^row 7 \(\+05584\d-.*\): ts 1700000000000000 is in the future \(after 2024-01-01T00:01:00Z\)/);
+    expect(r).toMatchObject({ ok: false, errors: 3, missingBars: 3 });
+  });
+
+  it('a time no Date can show (past the year 275760) still gives a one-line message', () => {
+    const rows = cleanRows(3);
+    rows[1][0] = 1e300;
+    const r = checkCandles(candles(rows), { now: NOW });
+    expect(r.findings.find((f) => f.rule === 'impossible-time')!.message).toMatch(/^row 1 \(ts 1e\+300\): ts 1e\+300 is in the future/);
+  });
+
+  it("is repaired only by invalid 'drop'; the default throws naming the row", () => {
+    const rows = cleanRows();
+    rows[3][0] = -60_000;
+    const c = candles(rows);
+    expect(() => repairCandles(c, {}, { now: NOW })).toThrow(/^row 3, ts: 1969-12-31T23:59Z: ts -60000 is before 2009-01-03/);
+    const { candles: out, changes } = repairCandles(c, { invalid: 'drop' }, { now: NOW });
+    expect(out.ts.length).toBe(11);
+    expect(changes.map((x) => [x.rule, x.action, x.row])).toEqual([['impossible-time', 'drop', 3]]);
+  });
+
+  it('a bar may open at most one bar after now', () => {
+    const rows = cleanRows(3);
+    const c = candles(rows);
+    expect(checkCandles(c, { now: T0 + M }).ok).toBe(true); // the last bar (13:02) opens one bar after now
+    expect(found(checkCandles(c, { now: T0 + M - 1 }))).toEqual([['impossible-time', 2]]);
+  });
+
+  it('trades too: a minute of clock skew allowed', () => {
+    const t = emptyTrades('test', 'BTC/USDT', 3);
+    t.ts.set([-1000, T0, T0 + 61_000]);
+    t.price.set([1, 1, 1]); t.amount.set([1, 1, 1]); t.side.set([1, 1, 1]); t.id = ['a', 'b', 'c'];
+    const r = checkTrades(t, { now: T0 });
+    expect(r.findings.map((f) => [f.rule, f.row])).toEqual([['impossible-time', 0], ['impossible-time', 2]]);
+    expect(checkTrades(t, { now: T0 + 1000 }).findings.map((f) => f.row)).toEqual([0]);
+  });
+});
+
+describe('rows named by their place in the file', () => {
+  // Rows 0..11 came from lines 3..14 of a CSV (a banner and a header above them).
+  const csvLines = (n: number): RowPositions => ({ file: 'f.csv', line: Uint32Array.from({ length: n }, (_, k) => k + 3) });
+
+  it('check messages name the line, also for the row a finding refers to', () => {
+    const rows = cleanRows();
+    const dup: Row = [...rows[3]];
+    rows.splice(4, 0, dup);
+    rows[8][0] += 30_000;
+    const r = checkCandles(candles(rows), { positions: csvLines(rows.length) });
+    expect(r.findings.map((f) => f.message)).toEqual([
+      'line 7 (2021-05-19T13:03Z): duplicate of line 6, identical values',
+      'line 10 (2021-05-19T13:06Z): 1 missing 1m bar before line 11 (2021-05-19T13:07:30Z)',
+      'line 11 (2021-05-19T13:07:30Z): ts 1621429650000 is 30000 ms past the 1m grid (bars open at 2021-05-19T13:07Z, 2021-05-19T13:08Z)',
+    ]);
+    expect(r.findings.map((f) => f.row)).toEqual([4, 7, 8]); // findings keep the array index
+  });
+
+  it('repair errors are FileDataError at the line (and JSON element), with the column', () => {
+    const rows = cleanRows();
+    rows[5][2] = 50; // high < low
+    const json: RowPositions = { file: 'f.json', line: new Uint32Array(12).fill(1), element: Uint32Array.from({ length: 12 }, (_, k) => k + 1) };
+    let err: unknown;
+    try { repairCandles(candles(rows), {}, { positions: json }); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(FileDataError);
+    expect(err).toBeInstanceOf(DataError);
+    expect((err as FileDataError).position).toEqual({ file: 'f.json', line: 1, element: 6, column: 'high' });
+    expect((err as Error).message).toBe("f.json, line 1, element 6, high: 2021-05-19T13:05Z: high 50 < low 99.5 (invalid: 'drop' removes such rows)");
+  });
+
+  it('spike messages name the lines of the bars around it', () => {
+    const rows = cleanRows();
+    rows[5] = [T0 + 5 * M, 100, 500.5, 99.5, 500, 6];
+    rows[6] = bar(6, 100, 100.5);
+    expect(() => repairCandles(candles(rows), {}, { positions: csvLines(12) })).toThrow(
+      /^f\.csv, line 8, close: 2021-05-19T13:05Z: spike: close 500 is \+400\.00% from 100 at line 7 and back to 100\.5 at line 9 \(a 1-bar spike\)/,
+    );
+  });
+
+  it('the repair says where each output row came from (-1 for an inserted bar)', () => {
+    const rows = cleanRows(6).filter((_, k) => k !== 3);
+    rows.splice(1, 0, [...rows[1]] as Row);
+    const { rows: from } = repairCandles(candles(rows), { duplicates: 'keep-last', gaps: 'ffill' });
+    expect(Array.from(from)).toEqual([0, 2, 3, -1, 4, 5]);
   });
 });
 

@@ -89,6 +89,14 @@ describe('config overrides', () => {
     expect(inFile.err.trim().split('\n')).toHaveLength(1);
   });
 
+  it('a config error found once training starts leaves no run folder behind', async () => {
+    const cfg = writeConfig('refused');
+    const r = await cli('train', cfg, '--runs', runs, '--set', 'agent.numMinibatches=7');
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(runFolders('refused')).toEqual([]);
+  });
+
   it('the config is positional or --config, on run, train, baseline and sweep', async () => {
     const cfg = writeConfig('positional', { agent: undefined, baselines: { models: ['ma-cross'], walkForwardFolds: 0 } });
     const a = await cli('baseline', cfg, '--runs', runs);

@@ -115,7 +115,8 @@ describe('data commands end to end', () => {
     writeFileSync(file, JSON.stringify([[t0, 1, 2, 0.5, 1.5, 10], [t0 + h, 1.5, 2, 1, 1.8, 3], [t0 + h, 1.5, 2.1, 1, 1.9, 4], [t0 + 3 * h, 1.9, 2, 1.8, 2, 1]]));
     const refused = await cli('data', 'import', file, '--exchange', 'test', '--symbol', 'ABC/USDT', '--timeframe', '1h');
     expect(refused.code).toBe(3);
-    expect(refused.err).toMatch(/dupes\.json, row 2/);
+    // The file's own place: one line holds the whole array, the duplicate is its third element.
+    expect(refused.err).toMatch(/dupes\.json, line 1, element 3, ts: 2024-01-01T01:00Z: duplicate of line 1, element 2/);
     expect(refused.err).toMatch(/duplicate/);
     const check = await cli('data', 'check', '--file', file, '--exchange', 'test', '--symbol', 'ABC/USDT', '--timeframe', '1h');
     expect(check.code).toBe(3);

@@ -453,7 +453,6 @@ describe('DDPG trainer', () => {
 // ---------------------------------------------------------------------------------------------
 // Learning: the held-out sine market of tests/ppo.test.ts, continuous actions.
 
-
 /** Knows the next bar: a target of +1 before a rise, -1 before a fall. */
 function nextBarOracle(env: CandleEnv, m: CandleMarket): Policy {
   const out = { actions: new Float32Array(1) };

@@ -395,6 +395,21 @@ describe('exchange sim replay loops', () => {
     c.ws.close();
   });
 
+  it('serves looped trades by id over REST, as the stream published them (recorders backfill this way)', async () => {
+    const c = await openWs(`${sim.url.replace('http', 'ws')}/ws/btcusdt@aggTrade`);
+    const live: Msg[] = [];
+    while (live.length < 12 || (live[0].a as number) <= 3) live.push(await c.next());
+    c.ws.close();
+    const looped = live.filter((m) => (m.a as number) > 3);
+    // ccxt's fetchTrades with fromId is GET /api/v3/aggTrades?fromId=
+    const got = await ex.fetchTrades('BTC/USDT', undefined, 5, { fromId: looped[0].a });
+    expect(got.map((t) => Number(t.id))).toEqual([0, 1, 2, 3, 4].map((k) => (looped[0].a as number) + k));
+    for (const m of looped.slice(0, 5)) {
+      const t = got.find((x) => Number(x.id) === m.a)!;
+      expect([t.timestamp, t.price, t.amount, t.side]).toEqual([m.T, Number(m.p), Number(m.q), m.m ? 'sell' : 'buy']);
+    }
+  });
+
   it('watchOrderBook stays consistent while the books loop', async () => {
     const sigs = snapshotSigs(books);
     for (let k = 0; k < 20; k++) {

@@ -122,7 +122,6 @@ describe('GAE', () => {
   });
 });
 
-
 describe('PPO rollouts', () => {
   it('bootstraps truncated episodes with gamma V(final obs) and never terminated ones', async () => {
     const env = new ScriptedEnv();
@@ -213,7 +212,6 @@ describe('PPO learns', () => {
     });
   }
 });
-
 
 /** Knows the next bar: long before a rise, short before a fall (Discrete {short, flat, long} or a target in [-1, 1]). */
 function nextBarOracle(env: CandleEnv, m: CandleMarket, actions: 'discrete' | 'continuous'): Policy {

@@ -28,7 +28,6 @@ import { fitPredictor, predictorTargets } from '../agents/predictors/train.js';
 import { windowEnds } from '../agents/predictors/windows.js';
 import { sineCandles } from './helpers/sine-market.js';
 
-
 // The next return is mostly set by the sine's phase, which one return barely shows (the noise is
 // as large as a bar's move) but 16 of them do: memory pays.
 const N = 3000;

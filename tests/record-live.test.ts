@@ -1,6 +1,7 @@
 // data record through ccxt.pro against the local server replaying the real Binance L2 sample:
 // the recorded books equal the replayed ones, a dropped socket is survived, and a kill -9 loses
-// at most the unflushed chunk without corrupting any file already written.
+// at most the unflushed chunk without corrupting any file already written; the restart fetches
+// back the trades it missed (ids stay contiguous) and marks the books it missed as a gap.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,11 +12,12 @@ import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { startExchangeSim, type ExchangeSim } from './exchange-sim/server.js';
 import { createExchange, prepareExchange } from '../data/sources/exchange.js';
-import { recordLive, type RecorderEvent } from '../data/sources/record-live.js';
+import { isBookGap, recordLive, type RecorderEvent } from '../data/sources/record-live.js';
 import { bookFiles, readBooks } from '../data/store/book-store.js';
 import { readTrades } from '../data/store/trade-store.js';
 import { SAMPLES_STORE } from '../data/store/catalog.js';
 import { emptyCandles, type Books } from '../data/types.js';
+import { until } from './helpers/wait.js';
 
 const BIN = fileURLToPath(new URL('../bin/tradegym.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'tg-record-'));
@@ -44,12 +46,6 @@ const levelsKey = (b: Books, i: number) => {
   return [b.bidPx, b.bidSz, b.askPx, b.askSz].map((a) => Array.from(a.subarray(i * d, i * d + d)).join(',')).join('|');
 };
 
-const until = (cond: () => boolean, ms: number) => new Promise<void>((resolve, reject) => {
-  const t0 = Date.now();
-  const tick = () => (cond() ? resolve() : Date.now() - t0 > ms ? reject(new Error('timed out waiting')) : setTimeout(tick, 50));
-  tick();
-});
-
 describe('live recorder', () => {
   it('records books equal to the replayed ones and survives a dropped socket', async () => {
     const store = join(dir, 'live');
@@ -62,14 +58,14 @@ describe('live recorder', () => {
       reconnectBaseMs: 50, onEvent: (e) => events.push(e),
     });
     const btcBookFlushes = () => events.filter((e) => e.type === 'flush' && e.symbol === 'BTC/USDT' && e.books > 0).length;
-    await until(() => btcBookFlushes() >= 2, 20_000);
+    await until('two BTC book flushes', () => btcBookFlushes() >= 2, 20_000);
     sim.dropConnections();
     // ccxt.pro throttles re-subscriptions (Binance's websocket limits), so a reconnect takes ~1-3 s.
-    await until(() => events.some((e) => e.type === 'reconnect' && e.symbol === 'BTC/USDT' && e.stream === 'books'), 30_000);
+    await until('the BTC book stream to reconnect', () => events.some((e) => e.type === 'reconnect' && e.symbol === 'BTC/USDT' && e.stream === 'books'), 30_000);
     const afterReconnect = btcBookFlushes();
-    await until(() => btcBookFlushes() >= afterReconnect + 2, 20_000);
+    await until('two BTC book flushes after the reconnect', () => btcBookFlushes() >= afterReconnect + 2, 20_000);
     // Under load the second symbol's stream may lag: wait until it has written books too.
-    await until(() => events.filter((e) => e.type === 'flush' && e.symbol === 'ETH/USDT' && e.books > 0).reduce((s, e) => s + (e.type === 'flush' ? e.books : 0), 0) >= 2, 30_000);
+    await until('two ETH books flushed', () => events.filter((e) => e.type === 'flush' && e.symbol === 'ETH/USDT' && e.books > 0).reduce((s, e) => s + (e.type === 'flush' ? e.books : 0), 0) >= 2, 30_000);
     stop.abort();
     const stats = await run;
 
@@ -81,14 +77,20 @@ describe('live recorder', () => {
     expect(eth.ts.length).toBeGreaterThan(1);
     // Every recorded BTC book is, level for level, one of the snapshots the server replayed.
     const replayed = new Set(Array.from({ length: sample.ts.length }, (_, i) => levelsKey(sample, i)));
-    for (let i = 0; i < btc.ts.length; i++) expect(replayed.has(levelsKey(btc, i))).toBe(true);
-    for (let i = 0; i < eth.ts.length; i++) expect(eth.bidPx[i * 20]).toBeLessThan(eth.askPx[i * 20]);
+    // The drop left a gap row (every level empty) before the books of the new connection.
+    const gaps = (b: Books) => Array.from({ length: b.ts.length }, (_, i) => i).filter((i) => isBookGap(b, i));
+    expect(gaps(btc).length).toBeGreaterThanOrEqual(1);
+    for (let i = 0; i < btc.ts.length; i++) if (!isBookGap(btc, i)) expect(replayed.has(levelsKey(btc, i))).toBe(true);
+    for (let i = 0; i < eth.ts.length; i++) if (!isBookGap(eth, i)) expect(eth.bidPx[i * 20]).toBeLessThan(eth.askPx[i * 20]);
     // Books were recorded after the drop too (the recorder reconnected and kept going).
     const dropped = events.findIndex((x) => x.type === 'disconnect');
     expect(events.filter((e, k) => k > dropped && e.type === 'flush' && e.symbol === 'BTC/USDT' && e.books > 0).length).toBeGreaterThanOrEqual(2);
     const trades = await readTrades(store, { exchange: 'binance', symbol: 'BTC/USDT' });
     expect(trades.ts.length).toBeGreaterThan(0);
     expect(new Set(trades.id).size).toBe(trades.ts.length);
+    // The trades missed during the drop were fetched back by id: no hole in the ids.
+    const ids = trades.id.map(Number);
+    expect(Math.max(...ids) - Math.min(...ids) + 1).toBe(ids.length);
   });
 
   it('a kill -9 loses at most the unflushed chunk and corrupts no file', async () => {
@@ -100,7 +102,7 @@ describe('live recorder', () => {
     child.stdout.on('data', (b) => (out += b));
     child.stderr.on('data', (b) => (out += b));
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    await until(() => (out.match(/flushed BTC\/USDT: [1-9]\d* books/g) ?? []).length >= 4, 30_000);
+    await until('four BTC book flushes from the CLI', () => (out.match(/flushed BTC\/USDT: [1-9]\d* books/g) ?? []).length >= 4, 30_000);
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
 
@@ -113,14 +115,24 @@ describe('live recorder', () => {
       expect((rows[0].bidPx as number[]).length).toBe(20);
     }
     const first = await readBooks(store, key);
+    expect(Array.from({ length: first.ts.length }, (_, i) => isBookGap(first, i)).some(Boolean)).toBe(false);
 
-    // A restart continues: more chunks, still one strictly increasing series.
-    const again = spawn(process.execPath, [...args, '--duration', '2'], { stdio: 'ignore' });
+    // A restart continues: more chunks, still one strictly increasing series, with a gap row
+    // between the two runs' books, and the trades missed while down fetched back by id.
+    const again = spawn(process.execPath, [...args, '--duration', '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let againOut = '';
+    again.stdout.on('data', (b) => (againOut += b));
+    again.stderr.on('data', (b) => (againOut += b));
     const code = await new Promise<number | null>((resolve) => again.on('exit', (c) => resolve(c)));
-    expect(code).toBe(0);
+    expect(code, againOut).toBe(0);
     const second = await readBooks(store, key);
     expect(second.ts.length).toBeGreaterThan(first.ts.length);
     for (let i = 1; i < second.ts.length; i++) expect(second.ts[i]).toBeGreaterThan(second.ts[i - 1]);
+    expect(isBookGap(second, first.ts.length)).toBe(true);
+    expect(againOut).toMatch(/BTC\/USDT trades \d+\.\.\d+ missed while away: [1-9]\d* fetched over REST/);
+    const ids = (await readTrades(store, { exchange: 'binance', symbol: 'BTC/USDT' })).id.map(Number);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(Math.max(...ids) - Math.min(...ids) + 1).toBe(ids.length);
     const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : [e.name]));
     expect(walk(store).every((n) => n.endsWith('.parquet') || n.startsWith('.tmp-'))).toBe(true);
   });

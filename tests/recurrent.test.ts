@@ -180,7 +180,6 @@ describe('the recurrent network', () => {
   });
 });
 
-
 describe('recurrent rollouts', () => {
   it('store the state each step started from, zero at episode starts, and bootstrap truncation from the pre-reset state', async () => {
     const env = new ScriptedEnv();
@@ -285,7 +284,6 @@ describe('the memory task', () => {
     expect(Math.abs(mlpTrain.reduce((a, x) => a + x, 0) / mlpTrain.length)).toBeLessThan(0.25);
   });
 });
-
 
 describe('recurrent PPO on a held-out sine market', () => {
   const N = 5000;

@@ -154,3 +154,97 @@ describe('LSTM / GRU predictors as baselines', () => {
     expect(gru.metrics.steps).toBe(p.splits.test.to - p.splits.test.from - 1);
   });
 });
+
+/** Every file and folder under `root` (none when it does not exist). */
+const leftovers = (root: string) => (existsSync(root) ? readdirSync(root, { recursive: true }).map(String) : []);
+
+describe('a run at the execution model\'s edges', () => {
+  /** A config file on the shipped sample without an agent (baselines only), with these fields. */
+  function edgeConfig(name: string, fields: Record<string, unknown>): string {
+    const path = join(dir, `${name}.yaml`);
+    writeFileSync(path, stringify({ extends: join(configs, 'base.yaml'), name, baselines: { models: ['ma-cross', 'rsi'], walkForwardFolds: 2 }, ...fields }));
+    return path;
+  }
+
+  it('finishes when policies are liquidated: every policy against its own bars, flat after its liquidation', async () => {
+    // Before: "curves.json, policies.rsi.equity: equity has 29 values, ts has 2" and a metrics.json.tmp-* left behind.
+    const runs = join(dir, 'runs-liquidated');
+    const out = await runExperiment(loadExperiment(edgeConfig('lev50', { env: { execution: { maxLeverage: 50, maintenanceMargin: 0.005 } } })), { runsDir: runs });
+    expect(leftovers(runs).filter((f) => f.includes('.tmp'))).toEqual([]);
+    const metrics = JSON.parse(readFileSync(join(out.dir, 'metrics.json'), 'utf8'));
+    expect(Object.keys(metrics.policies)).toEqual(['buy-and-hold', 'ma-cross', 'rsi']);
+    const test = out.prepared.splits.test;
+    const raw = JSON.parse(readFileSync(join(out.dir, 'curves.json'), 'utf8'));
+    for (const [name, p] of Object.entries(raw.policies as Record<string, { ts: number[]; equity: number[]; position: number[] }>)) {
+      expect(p.ts.length, name).toBe(p.equity.length);
+      expect(p.ts.length, name).toBe(p.position.length);
+      expect(p.ts[p.ts.length - 1], name).toBe(out.prepared.candles.ts[test.to - 1]);
+      expect(metrics.policies[name].steps).toBe(p.ts.length - 1);
+    }
+    // Buy-and-hold at 50x is liquidated within days of a 3000-bar split, then stays flat on what is left.
+    const hold = raw.policies['buy-and-hold'] as { equity: number[]; position: number[] };
+    let lastOpen = hold.position.length - 1;
+    while (lastOpen >= 0 && hold.position[lastOpen] === 0) lastOpen--;
+    expect(lastOpen).toBeLessThan(hold.position.length / 2);
+    expect(new Set(hold.equity.slice(lastOpen + 1)).size).toBe(1);
+    expect(Math.min(...hold.equity)).toBeGreaterThanOrEqual(0);
+    expect(metrics.policies['buy-and-hold'].totalReturn).toBeGreaterThanOrEqual(-1);
+    // What the report draws: read back aligned onto the split's bars, flat after the liquidation.
+    const { readRun } = await import('../experiments/run-dir.js');
+    const { curveCharts } = await import('../experiments/report/series.js');
+    const run = await readRun(out.dir);
+    const charts = curveCharts(run.curves!, { maxPoints: 100_000 });
+    const position = charts.positions.find((c) => c.title === 'buy-and-hold')!.series.find((s) => s.label === 'position')!.values;
+    expect(position.slice(lastOpen + 1).every((v) => v === 0)).toBe(true);
+    expect(readFileSync(join(out.dir, 'report.html'), 'utf8')).toContain('buy-and-hold');
+  });
+
+  it('a config error leaves no run folder: refused before it exists, or removed when found after', async () => {
+    const runs = join(dir, 'runs-refused');
+    // The default 5 % maintenance margin at 50x (a 2 % margin): every position liquidated as it opens.
+    await expect(runExperiment(loadExperiment(edgeConfig('lev50-mmr5', { env: { execution: { maxLeverage: 50 } } })), { runsDir: runs }))
+      .rejects.toThrow(/^execution.maxLeverage: maxLeverage 50 posts an initial margin of 2 %/);
+    // Four days of hourly bars: splits of 67, 14 and 15 bars.
+    await expect(runExperiment(loadExperiment(edgeConfig('tiny-split', { data: { exchange: 'coinbase', symbol: 'BTC/USD', timeframe: '1h', from: '2019-01-01', to: '2019-01-05' } })), { runsDir: runs }))
+      .rejects.toThrow(/^splits: the valid split has 14 bars, fewer than the 30 a split needs \(96 bars from 2019-01-01 00:00 to 2019-01-04 23:00/);
+    // Found by building the training env (before the folder): episodes longer than the train split.
+    await expect(runExperiment(loadExperiment(tinyConfig({ env: { episodeLength: 100_000 } })), { runsDir: runs }))
+      .rejects.toThrow(/^episodeLength: 100000 steps do not fit/);
+    // Found only when the trainer is built, inside the run folder: 4 envs x 64 steps in 7 minibatches.
+    await expect(runExperiment(loadExperiment(tinyConfig({ agent: { numMinibatches: 7 }, training: { numEnvs: 4 } })), { runsDir: runs }))
+      .rejects.toThrow(/ppo.numMinibatches: 7 does not divide/);
+    expect(leftovers(runs)).toEqual([]);
+  });
+
+  it('the CLI answers a refused config with one line and exit code 2', async () => {
+    const r = await promisify(execFile)(process.execPath, [BIN, 'run', edgeConfig('lev50-cli', { env: { execution: { maxLeverage: 50 } } }), '--runs', join(dir, 'runs-cli')]).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    expect('code' in r ? r.code : 0).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/execution.maxLeverage/);
+    expect(leftovers(join(dir, 'runs-cli'))).toEqual([]);
+  });
+});
+
+describe('run files', () => {
+  it('curves that do not match are refused before anything is written: no file, no temp file', async () => {
+    const { writeRunFiles } = await import('../experiments/run-dir.js');
+    const d = join(dir, 'bad-curves');
+    const metrics = { name: 'x', createdAt: new Date(0).toISOString(), seed: 0, data: { exchange: 'e', symbol: 's', timeframe: '1h' }, split: { from: 'a', to: 'b' }, policies: {} };
+    await expect(writeRunFiles(d, { metrics, curves: { ts: [1, 2, 3], close: [1, 2, 3], policies: { a: { equity: [1, 2], position: [0, 0] } } } }))
+      .rejects.toThrow(/policies.a.equity: equity has 2 values, ts has 3/);
+    await expect(writeRunFiles(d, { metrics, curves: { ts: [1, 2, 3], close: [1, 2, 3], policies: { a: { ts: [2, 4], equity: [1, 2], position: [0, 0] } } } }))
+      .rejects.toThrow(/policies.a.ts: item 1 \(4\) is not one of the bars in ts/);
+    await new Promise((r) => setTimeout(r, 100)); // a write started before the check would have landed by now
+    expect(leftovers(d)).toEqual([]);
+  });
+
+  it('a policy with its own bars is read back aligned onto the run\'s bars (older files: one ts for all)', async () => {
+    const { readRun, writeRunFiles } = await import('../experiments/run-dir.js');
+    const d = join(dir, 'own-bars');
+    const metrics = { name: 'x', createdAt: new Date(0).toISOString(), seed: 0, data: { exchange: 'e', symbol: 's', timeframe: '1h' }, split: { from: 'a', to: 'b' }, policies: {} };
+    await writeRunFiles(d, { metrics, curves: { ts: [1, 2, 3], close: [10, 20, 30], policies: { a: { equity: [1, 2, 3], position: [0, 1, 1] }, b: { ts: [2, 3], equity: [5, 6], position: [1, 0] } } } });
+    const run = await readRun(d);
+    expect(run.curves!.policies.a).toEqual({ equity: [1, 2, 3], position: [0, 1, 1] });
+    expect(run.curves!.policies.b).toEqual({ equity: [NaN, 5, 6], position: [NaN, 1, 0] });
+  });
+});

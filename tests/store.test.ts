@@ -155,3 +155,65 @@ describe('Arrow', () => {
     expect(Array.from(tt.getChild('side')!.toArray() as Int8Array)).toEqual([1, -1]);
   });
 });
+
+describe('writes in flight together in one process', () => {
+  it('to one series are serialised by its lock, to two series never mix their rows', async () => {
+    const store = join(dir, 'in-process');
+    const parts = [0, 1, 2, 3].map((k) => synthCandles(500, Date.UTC(2024, 2, 1 + k)));
+    const other = { ...synthCandles(700, Date.UTC(2024, 2, 1)), symbol: 'ETH/USDT' };
+    other.close = other.close.map((x) => x + 1000);
+    await Promise.all([...parts.map((p) => writeCandles(store, p)), writeCandles(store, other)]);
+    const btc = await readCandles(store, parts[0]);
+    expect(btc.ts.length).toBe(4 * 500);
+    expect(Math.max(...btc.close)).toBeLessThan(200);
+    const eth = await readCandles(store, other);
+    expect(eth.ts.length).toBe(700);
+    expect(Math.min(...eth.close)).toBeGreaterThan(1000);
+  });
+});
+
+describe('replacing a series (data check --write)', () => {
+  const key = { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' };
+  const names = async (store: string) => (await candleFiles(store, key)).map((f) => f.split('/').pop());
+  const dotFiles = (store: string) => readdirSync(join(store, 'ohlcv', 'exchange=binance', 'symbol=BTC_USDT', 'timeframe=1m')).filter((n) => n.startsWith('.'));
+
+  it('writes the new months and removes the ones no longer covered, in one commit', async () => {
+    const { replaceCandles } = await import('../data/store/candle-store.js');
+    const store = join(dir, 'replace');
+    await writeCandles(store, synthCandles(3 * 1440, Date.UTC(2024, 0, 31)));
+    expect(await names(store)).toEqual(['2024-01.parquet', '2024-02.parquet']);
+    const r = await replaceCandles(store, synthCandles(60, Date.UTC(2024, 1, 1, 6)));
+    expect(r.rows).toBe(60);
+    expect(await names(store)).toEqual(['2024-02.parquet']);
+    expect((await readCandles(store, key)).ts[0]).toBe(Date.UTC(2024, 1, 1, 6));
+    expect(dotFiles(store)).toEqual([]);
+  });
+
+  it('updateCandles reads and replaces holding the lock, so a change is made to the latest rows', async () => {
+    const { updateCandles } = await import('../data/store/candle-store.js');
+    const store = join(dir, 'update');
+    await writeCandles(store, synthCandles(100, Date.UTC(2024, 0, 10)));
+    // Each update drops the last bar of what it reads: run together, each sees the other's result.
+    await Promise.all([0, 1, 2].map(() => updateCandles(store, key, (c) => sliceCandles(c, 0, c.ts.length - 1))));
+    expect((await readCandles(store, key)).ts.length).toBe(97);
+    expect(dotFiles(store)).toEqual([]);
+  });
+});
+
+describe('live trade chunks', () => {
+  it('an append crossing midnight writes one chunk a day, read back with the day files', async () => {
+    const { appendTradeChunk } = await import('../data/store/trade-store.js');
+    const store = join(dir, 'chunks');
+    const t = emptyTrades('binance', 'BTC/USDT', 4);
+    const midnight = Date.UTC(2024, 7, 9);
+    t.ts.set([midnight - 2, midnight - 1, midnight, midnight + 1]);
+    t.price.set([10, 11, 12, 13]);
+    t.amount.set([1, 1, 1, 1]);
+    t.side.set([1, -1, 1, -1]);
+    t.id = ['w', 'x', 'y', 'z'];
+    const files = await appendTradeChunk(store, t);
+    expect(files.map((f) => f.split('/').slice(-2)[0])).toEqual(['2024-08-08', '2024-08-09']);
+    const back = await readTrades(store, t);
+    expect(back.id).toEqual(['w', 'x', 'y', 'z']);
+  });
+});

@@ -3,7 +3,6 @@
 // killed worker, and a coordinator killed mid-sweep that resumes without rerunning finished trials.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +22,7 @@ import type { TrialRecord } from '../experiments/sweep/sweep-store.js';
 import type { Observation } from '../experiments/sweep/tpe.js';
 import { objective } from './fixtures/sweep/quadratic-trial.js';
 import { describeIf, REDIS } from './helpers/requirements.js';
+import { freePort, until } from './helpers/wait.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIX = join(ROOT, 'tests/fixtures/sweep');
@@ -30,15 +30,6 @@ const dir = mkdtempSync(join(tmpdir(), 'tg-sweep-'));
 const quiet = () => {};
 const readTrials = (sweepDir: string): TrialRecord[] =>
   readFileSync(join(sweepDir, 'trials.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as TrialRecord);
-const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
-
-async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /** A sweep given inline; paths resolve against the fixtures folder. */
 const inline = (raw: Record<string, unknown>) => parseSweep(raw, join(FIX, 'inline.yaml'));
@@ -200,17 +191,6 @@ const workers: ChildProcess[] = [];
 const spawned: ChildProcess[] = [];
 const workerOutput = new Map<number, string>();
 const cliRegistersWorker = readFileSync(join(ROOT, 'scripts/cli.ts'), 'utf8').includes('workerCommand');
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-  });
-}
 
 /** A `tradegym worker` process: through the CLI when registered there, else its command file. */
 async function startWorker(): Promise<ChildProcess> {

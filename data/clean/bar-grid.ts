@@ -1,6 +1,9 @@
 // The grid of bar open times a timeframe implies, and the options shared by check and repair.
 import { timeframeMs } from '../timeframe.js';
 import { ConfigError } from '../errors.js';
+import type { RowPositions } from '../file-position.js';
+import { marketTimeBounds } from '../market-time.js';
+import type { TimeBounds } from '../market-time.js';
 import { DEFAULT_LARGE_MOVE_THRESHOLD, DEFAULT_SPIKE_THRESHOLD } from './price-moves.js';
 
 const DAY_MS = 86_400_000;
@@ -24,6 +27,21 @@ export interface CleanOptions {
    * s/m/h/d bars), except Monday 00:00 UTC for week multiples.
    */
   alignOffsetMs?: number;
+  /**
+   * "Now" for the 'impossible-time' rule (a bar may open at most one bar after it). Default
+   * Date.now(); tests fix it.
+   */
+  now?: number;
+  /**
+   * Where each row is in the file it was read from (see file-position.ts): messages then name
+   * "line 81" instead of "row 79", and errors are FileDataError at that line.
+   */
+  positions?: RowPositions;
+}
+
+/** The times a bar of this grid can have: from 2009-01-03 to one bar after `now`. */
+export function barTimeBounds(g: BarGrid, opts: CleanOptions = {}): TimeBounds {
+  return marketTimeBounds(g.tfMs, opts.now);
 }
 
 export interface BarGrid {

@@ -1,10 +1,12 @@
 // Rule names, findings and reports shared by the candle and trade checks, plus the collector that
 // keeps the findings list bounded while the counts stay exact (a broken file can have millions).
-import { isoTime } from '../timeframe.js';
+import { rowName } from '../file-position.js';
+import type { RowPositions } from '../file-position.js';
+import { timeText } from '../market-time.js';
 
 /** The candle rules, in the order a report lists them for one row. */
 export const CHECK_RULES = [
-  'out-of-order', 'duplicate', 'misaligned', 'gap',
+  'impossible-time', 'out-of-order', 'duplicate', 'misaligned', 'gap',
   'nan', 'non-positive-price', 'high-low', 'negative-volume', 'spike', 'large-move',
 ] as const;
 export type CheckRule = (typeof CHECK_RULES)[number];
@@ -13,17 +15,22 @@ export type CheckRule = (typeof CHECK_RULES)[number];
  * 'error': the data is wrong and must be repaired or rejected. 'warning': real markets produce it
  * too (exchange downtime leaves gaps, crashes and pumps produce huge moves), so it is reported and a
  * human decides. A 'spike' (a price that jumps far and comes straight back, see price-moves.ts) is
- * the signature of a bad tick, not of a market: an error.
+ * the signature of a bad tick, not of a market: an error. So is a bar off the timeframe's grid (no
+ * exchange opens one there: a wrong timeframe, a shifted clock or a bad row) and a time no market
+ * can have ('impossible-time': before 2009-01-03 or after now, see market-time.ts).
  */
 export const RULE_SEVERITY: Record<CheckRule, 'error' | 'warning'> = {
-  'out-of-order': 'error', duplicate: 'error', misaligned: 'error', gap: 'warning',
+  'impossible-time': 'error', 'out-of-order': 'error', duplicate: 'error', misaligned: 'error', gap: 'warning',
   nan: 'error', 'non-positive-price': 'error', 'high-low': 'error', 'negative-volume': 'error',
   spike: 'error', 'large-move': 'warning',
 };
 
 export interface Finding<R extends string = CheckRule> {
   rule: R;
-  /** 0-based row index in the checked arrays (as given, before any sort). */
+  /**
+   * 0-based row index in the checked arrays (as given, before any sort). Messages name the row by
+   * its file position instead when the check was given one (CleanOptions.positions).
+   */
   row: number;
   /** ts of that row (NaN when the ts itself is the problem). */
   ts: number;
@@ -76,14 +83,20 @@ export class FindingCollector<R extends string> {
   }
 }
 
-/** "2021-05-19T13:05Z" (seconds and millis only when not zero); "NaN" for a bad ts. */
+/**
+ * "2021-05-19T13:05Z" (seconds and millis only when not zero); "NaN" for a bad ts, "ts <ms>" for
+ * one no date can show (an impossible time can be beyond the year 275760).
+ */
 export function shortTime(ts: number): string {
-  return Number.isFinite(ts) ? isoTime(ts).replace(/:00Z$/, 'Z') : String(ts);
+  return Number.isFinite(ts) ? timeText(ts).replace(/:00Z$/, 'Z') : String(ts);
 }
 
-/** "row 1234 (2021-05-19T13:05Z)": how every message names its row. */
-export function at(row: number, ts: number): string {
-  return `row ${row} (${Number.isFinite(ts) ? shortTime(ts) : `ts ${ts}`})`;
+/**
+ * "row 1234 (2021-05-19T13:05Z)": how every message names its row; "line 81 (...)" or "line 5,
+ * element 3 (...)" for a row read from a file (see file-position.ts).
+ */
+export function at(row: number, ts: number, positions?: RowPositions): string {
+  return `${rowName(positions, row)} (${Number.isFinite(ts) ? shortTime(ts) : `ts ${ts}`})`;
 }
 
 /** Smallest and largest finite value; NaN for both when there is none. */

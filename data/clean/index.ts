@@ -3,10 +3,10 @@
 // its policy says so and lists every change. Both are pure functions over the columnar types.
 export { checkCandles } from './check-candles.js';
 export type { CheckOptions, CheckReport } from './check-candles.js';
-export { repairCandles, resolveRepairPolicy, DEFAULT_REPAIR } from './repair-candles.js';
+export { repairCandles, resolveRepairPolicy, errorsKeptByPolicy, DEFAULT_REPAIR } from './repair-candles.js';
 export type { RepairPolicy, RepairPolicyInput, RepairContext, RepairChange, RepairAction, RepairResult } from './repair-candles.js';
 export { checkTrades, TRADE_RULES } from './check-trades.js';
-export type { TradesReport, TradeRule } from './check-trades.js';
+export type { TradesReport, TradeRule, TradeCheckOptions } from './check-trades.js';
 export { CHECK_RULES, RULE_SEVERITY, DEFAULT_MAX_FINDINGS_PER_RULE } from './findings.js';
 export type { CheckRule, Finding, Report } from './findings.js';
 export { barGrid, moveThresholds } from './bar-grid.js';

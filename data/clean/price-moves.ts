@@ -222,18 +222,18 @@ function signedPct(x: number): string {
 
 /**
  * What a move is, for messages: "close 150 is +48.51% from 101 at row 5 and back to 100 at row 7
- * (a 1-bar spike): 120.3 local sigmas (sigma 0.40% a bar)". `rowOf` maps rows to the row numbers
- * the reader knows (the repair's input rows).
+ * (a 1-bar spike): 120.3 local sigmas (sigma 0.40% a bar)". `nameOf` names rows the way the reader
+ * knows them (the repair's input rows, or file lines: "at line 7").
  */
-export function describeMove(mv: PriceMove, close: Float64Array, rowOf: (row: number) => number = (r) => r): string {
+export function describeMove(mv: PriceMove, close: Float64Array, nameOf: (row: number) => string = (r) => `row ${r}`): string {
   const sigmas = `${mv.z.toFixed(1)} local sigmas (sigma ${(mv.sigma * 100).toFixed(2)}% a bar)`;
   if (mv.kind === 'large-move') {
     const tail = mv.unconfirmed ? '; too few bars after it to tell whether it comes back (a spike if it does)' : '';
-    return `close ${mv.price} is ${signedPct(mv.price / mv.refClose - 1)} from ${mv.refClose} at row ${rowOf(mv.refRow)}: ${sigmas}${tail}`;
+    return `close ${mv.price} is ${signedPct(mv.price / mv.refClose - 1)} from ${mv.refClose} at ${nameOf(mv.refRow)}: ${sigmas}${tail}`;
   }
   if (mv.column === 'close') {
     const bars = mv.bars === 1 ? 'a 1-bar spike' : `a ${mv.bars}-bar spike`;
-    return `close ${mv.price} is ${signedPct(mv.price / mv.refClose - 1)} from ${mv.refClose} at row ${rowOf(mv.refRow)} and back to ${close[mv.backRow!]} at row ${rowOf(mv.backRow!)} (${bars}): ${sigmas}`;
+    return `close ${mv.price} is ${signedPct(mv.price / mv.refClose - 1)} from ${mv.refClose} at ${nameOf(mv.refRow)} and back to ${close[mv.backRow!]} at ${nameOf(mv.backRow!)} (${bars}): ${sigmas}`;
   }
   const edge = mv.price > mv.hi ? mv.hi : mv.lo;
   return `${mv.column} ${mv.price} is ${signedPct(mv.price / edge - 1)} outside the closes around its bar (${mv.lo} .. ${mv.hi}): ${sigmas}`;

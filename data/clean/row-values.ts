@@ -1,10 +1,13 @@
-// The per-row value rules (NaN, prices > 0, low <= open/close <= high, volume >= 0), written once
-// and used by both the check (which reports every problem) and the repair (which acts on the first).
+// The per-row value rules (a possible time, NaN, prices > 0, low <= open/close <= high, volume >= 0),
+// written once and used by both the check (which reports every problem) and the repair (which acts
+// on the first).
 import type { CandleColumn, Candles } from '../types.js';
 import { CANDLE_COLUMNS } from '../types.js';
 import { DataError } from '../errors.js';
+import { outOfBounds } from '../market-time.js';
+import type { TimeBounds } from '../market-time.js';
 
-export type ValueRule = 'nan' | 'non-positive-price' | 'high-low' | 'negative-volume';
+export type ValueRule = 'impossible-time' | 'nan' | 'non-positive-price' | 'high-low' | 'negative-volume';
 
 /** Receives one problem of a row; `problem` names the column and values, e.g. "high 40100 < low 40200". */
 export type ValueSink = (rule: ValueRule, column: CandleColumn, value: number, problem: string) => void;
@@ -25,18 +28,21 @@ export function assertSameLength(c: Candles, file?: string): void {
  * clean row). A clean row costs one combined comparison and no allocation; strings are built only
  * for bad rows.
  */
-export function checkRowValues(c: Candles, i: number, sink: ValueSink): number {
+export function checkRowValues(c: Candles, i: number, bounds: TimeBounds, sink: ValueSink): number {
   const ts = c.ts[i], o = c.open[i], h = c.high[i], l = c.low[i], cl = c.close[i], v = c.volume[i];
   // x - x === 0 holds exactly for finite x. low <= open/close <= high and low > 0 imply all prices > 0.
   if (
-    ts - ts === 0 && o - o === 0 && h - h === 0 && l - l === 0 && cl - cl === 0 && v - v === 0
+    ts >= bounds.min && ts <= bounds.max && o - o === 0 && h - h === 0 && l - l === 0 && cl - cl === 0 && v - v === 0
     && l > 0 && l <= o && o <= h && l <= cl && cl <= h && v >= 0
   ) return 0;
-  return slowRow(c, i, sink);
+  return slowRow(c, i, bounds, sink);
 }
 
-function slowRow(c: Candles, i: number, sink: ValueSink): number {
+function slowRow(c: Candles, i: number, bounds: TimeBounds, sink: ValueSink): number {
   let n = 0;
+  const ts = c.ts[i];
+  const outside = Number.isFinite(ts) ? outOfBounds(ts, bounds) : undefined;
+  if (outside) { sink('impossible-time', 'ts', ts, outside); n++; }
   for (const col of CANDLE_COLUMNS) {
     const x = c[col][i];
     if (!Number.isFinite(x)) { sink('nan', col, x, `${col} is ${x}`); n++; }

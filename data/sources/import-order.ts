@@ -8,7 +8,8 @@ export interface TimeOrder {
   note?: string;
 }
 
-export function ascendingOrder(ts: Float64Array, rowNo: readonly number[]): TimeOrder {
+/** `line[i]` is the file line of row i, for the note. */
+export function ascendingOrder(ts: Float64Array, line: Uint32Array): TimeOrder {
   const n = ts.length;
   let back = 0;
   let forward = 0;
@@ -25,16 +26,23 @@ export function ascendingOrder(ts: Float64Array, rowNo: readonly number[]): Time
     for (let i = 0; i < n; i++) order[i] = n - 1 - i;
     return { order, note: `rows were newest first; reversed to ascending time (${n} rows)` };
   }
-  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => ts[a] - ts[b] || a - b);
-  order.set(idx);
+  for (let i = 0; i < n; i++) order[i] = i;
+  // A typed-array sort with a comparator, tie-broken on the index: stable whatever the engine does.
+  order.sort((a, b) => ts[a] - ts[b] || a - b);
   return {
     order,
-    note: `rows were out of time order (${back} backward step(s), the first at row ${rowNo[firstBack]}); sorted by time`,
+    note: `rows were out of time order (${back} backward step(s), the first at line ${line[firstBack]}); sorted by time`,
   };
 }
 
 export function permuteF64(a: Float64Array, order: Int32Array): Float64Array {
   const out = new Float64Array(order.length);
+  for (let i = 0; i < order.length; i++) out[i] = a[order[i]];
+  return out;
+}
+
+export function permuteU32(a: Uint32Array, order: Int32Array): Uint32Array {
+  const out = new Uint32Array(order.length);
   for (let i = 0; i < order.length; i++) out[i] = a[order[i]];
   return out;
 }

@@ -1,68 +1,153 @@
-// Reads an input file whatever its wrapping: plain text, gzip or a one-entry zip. The wrapping is
-// told by the first bytes, not the name, so a mis-named download still reads (and a `.gz` that is
-// really plain text does too).
-import { open, readFile } from 'node:fs/promises';
+// Reads an input file as a stream of text lines whatever its wrapping: plain text, gzip or a
+// one-entry zip. The wrapping is told by the first bytes, not the name, so a mis-named download
+// still reads (and a `.gz` that is really plain text does too). Nothing holds the whole file: a
+// 570 MB CSV as one string is past V8's string limit (ERR_STRING_TOO_LONG), and its lines as
+// strings took ten times the file in memory; batches of lines keep memory flat.
+import { open } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
-import { createGunzip, gunzipSync, inflateRawSync } from 'node:zlib';
+import { pipeline, Readable } from 'node:stream';
+import { createGunzip, createInflateRaw } from 'node:zlib';
 import { DataError } from '../errors.js';
 
 export interface InputText {
-  text: string;
   /** What error messages should call the file: the path, plus the inner name for a zip. */
   label: string;
+  /** The decoded text in file order, in chunks of about a megabyte (a UTF-8 BOM dropped). */
+  chunks: AsyncGenerator<string>;
 }
+
+/** Big reads: fewer async steps per line (the default 64 KiB made them a visible cost). */
+const CHUNK_BYTES = 1 << 20;
+/** Enough for a zip local header with its name and extra field. */
+const HEAD_BYTES = 64 * 1024;
 
 const isGzip = (b: Uint8Array): boolean => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 const isZip = (b: Uint8Array): boolean =>
   b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 
-/** Reads a whole file as UTF-8 text (gunzipped or unzipped as needed, BOM removed). */
-export async function readInputText(path: string): Promise<InputText> {
-  let bytes: Buffer;
+/** Opens a file as text (gunzipped or unzipped as needed). Errors are DataError naming the file. */
+export async function openInputText(path: string): Promise<InputText> {
+  let head: Buffer;
   try {
-    bytes = await readFile(path);
+    const fh = await open(path, 'r');
+    try {
+      const buf = Buffer.alloc(HEAD_BYTES);
+      const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+      head = buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
   } catch (err) {
     throw new DataError(`cannot read file: ${(err as Error).message}`, { file: path }, { cause: err });
   }
-  let label = path;
-  try {
-    if (isGzip(bytes)) bytes = gunzipSync(bytes);
-    else if (isZip(bytes)) {
-      const entry = firstZipEntry(bytes, path);
-      bytes = entry.data;
-      label = `${path} (${entry.name})`;
-    }
-  } catch (err) {
-    if (err instanceof DataError) throw err;
-    throw new DataError(`cannot decompress: ${(err as Error).message}`, { file: path }, { cause: err });
+  const file = (start = 0, end?: number): Readable => createReadStream(path, { start, end, highWaterMark: CHUNK_BYTES });
+  // pipeline() destroys every stage when the last one is destroyed (an early stop) or one fails.
+  const unwrap = (src: Readable, stage: NodeJS.ReadWriteStream): Readable => pipeline(src, stage, () => undefined) as unknown as Readable;
+  if (isGzip(head)) return { label: path, chunks: textChunks(path, () => unwrap(file(), createGunzip({ chunkSize: CHUNK_BYTES }))) };
+  if (isZip(head)) {
+    const entry = zipEntry(head, path);
+    const raw = (): Readable => (entry.size === 0 ? Readable.from([]) : file(entry.start, entry.start + entry.size - 1));
+    const stream = entry.method === 0 ? raw : () => unwrap(raw(), createInflateRaw({ chunkSize: CHUNK_BYTES }));
+    return { label: `${path} (${entry.name})`, chunks: textChunks(path, stream) };
   }
-  let text = bytes.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { text, label };
+  return { label: path, chunks: textChunks(path, () => file()) };
+}
+
+/** Text already in memory, as the same chunk stream a file gives (for text built by a program). */
+export async function* memoryChunks(text: string): AsyncGenerator<string> {
+  const t = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const step = 1 << 20;
+  for (let i = 0; i < t.length; i += step) yield t.slice(i, i + step);
 }
 
 /**
- * The first file of a zip archive, read from its local header. Enough for QuantConnect LEAN data
- * (one CSV per zip, deflated, sizes in the local header or its zip64 extra field); anything
- * fancier is refused rather than misread.
+ * Batches of lines in file order (line endings \n or \r\n removed); the first line of the first
+ * batch is line 1. A final line without a newline is still yielded; the empty "line" after a final
+ * newline is not. Batches, not single lines, keep the async overhead per line negligible.
  */
-function firstZipEntry(b: Buffer, path: string): { name: string; data: Buffer } {
+export async function* lineBatches(chunks: AsyncIterable<string>, label?: string): AsyncGenerator<string[]> {
+  let carry = '';
+  let lineNo = 0;
+  for await (const chunk of chunks) {
+    const lines = (carry + chunk).split('\n');
+    carry = lines.pop() ?? '';
+    // A file without line breaks (one-line JSON read as lines) would grow `carry` to the whole file.
+    if (carry.length > MAX_LINE_CHARS) {
+      throw new DataError(`line ${lineNo + lines.length + 1} is longer than ${MAX_LINE_CHARS / 2 ** 20} Mi characters: not a file of lines`, { file: label });
+    }
+    lineNo += lines.length;
+    if (lines.length > 0) yield stripCr(lines);
+  }
+  if (carry !== '') yield stripCr([carry]);
+}
+
+const MAX_LINE_CHARS = 16 * 2 ** 20;
+
+/**
+ * Streams a (possibly gzipped or zipped) text file as batches of lines, for captures too big to
+ * hold as one string.
+ */
+export async function* readLineBatches(path: string): AsyncGenerator<string[]> {
+  yield* lineBatches((await openInputText(path)).chunks);
+}
+
+async function* textChunks(path: string, openStream: () => Readable): AsyncGenerator<string> {
+  const source = openStream();
+  // The default (ignoreBOM false) drops a leading BOM, which Excel writes into CSV files.
+  const decoder = new TextDecoder('utf-8');
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      const text = decoder.decode(chunk, { stream: true });
+      if (text !== '') yield text;
+    }
+  } catch (err) {
+    if (err instanceof DataError) throw err;
+    throw new DataError(`cannot read or decompress: ${(err as Error).message}`, { file: path }, { cause: err });
+  } finally {
+    // An early stop (the caller threw on a bad row) must not leave the file open.
+    source.destroy();
+  }
+  const rest = decoder.decode();
+  if (rest !== '') yield rest;
+}
+
+function stripCr(lines: string[]): string[] {
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (l.length > 0 && l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
+  }
+  return lines;
+}
+
+interface ZipEntry {
+  name: string;
+  method: number;
+  /** Byte offset of the entry's data, and its compressed size. */
+  start: number;
+  size: number;
+}
+
+/**
+ * The first file of a zip archive, from its local header. Enough for QuantConnect LEAN data (one
+ * CSV per zip, deflated, sizes in the local header or its zip64 extra field); anything fancier is
+ * refused rather than misread.
+ */
+function zipEntry(b: Buffer, path: string): ZipEntry {
+  if (b.length < 30) throw new DataError('truncated zip header', { file: path });
   const flags = b.readUInt16LE(6);
   const method = b.readUInt16LE(8);
   let size = b.readUInt32LE(18);
   const nameLen = b.readUInt16LE(26);
   const extraLen = b.readUInt16LE(28);
+  if (30 + nameLen + extraLen > b.length) throw new DataError('truncated zip header', { file: path });
   const name = b.toString('utf8', 30, 30 + nameLen);
   if (size === 0xffffffff) size = zip64CompressedSize(b, 30 + nameLen, extraLen, b.readUInt32LE(22) === 0xffffffff);
   // Bit 3: sizes come after the data (streamed zip); bit 0: encrypted. Neither occurs in LEAN data.
   if ((flags & 0x9) !== 0 || size < 0) {
     throw new DataError('unsupported zip (encrypted or streamed); unzip it first', { file: path });
   }
-  const start = 30 + nameLen + extraLen;
-  const raw = b.subarray(start, start + size);
-  if (method === 0) return { name, data: Buffer.from(raw) };
-  if (method === 8) return { name, data: inflateRawSync(raw) };
-  throw new DataError(`unsupported zip compression method ${method}; unzip it first`, { file: path });
+  if (method !== 0 && method !== 8) throw new DataError(`unsupported zip compression method ${method}; unzip it first`, { file: path });
+  return { name, method, start: 30 + nameLen + extraLen, size };
 }
 
 /** The compressed size from a zip64 extra field (id 1: [uncompressed if 0xffffffff], compressed). -1 if absent. */
@@ -77,51 +162,4 @@ function zip64CompressedSize(b: Buffer, at: number, len: number, hasUncompressed
     p += 4 + size;
   }
   return -1;
-}
-
-/**
- * Streams a (possibly gzipped) text file as batches of lines, for captures too big to hold as one
- * string. Batches (not single lines) keep the async overhead per line negligible. Line endings
- * (\n or \r\n) are removed; a final line without a newline is still yielded.
- */
-export async function* readLineBatches(path: string): AsyncGenerator<string[]> {
-  let head: Uint8Array;
-  try {
-    const fh = await open(path, 'r');
-    try {
-      head = new Uint8Array(2);
-      const { bytesRead } = await fh.read(head, 0, 2, 0);
-      head = head.subarray(0, bytesRead);
-    } finally {
-      await fh.close();
-    }
-  } catch (err) {
-    throw new DataError(`cannot read file: ${(err as Error).message}`, { file: path }, { cause: err });
-  }
-  const file = createReadStream(path);
-  const source = isGzip(head) ? file.pipe(createGunzip()) : file;
-  file.on('error', (err) => source.destroy(err));
-  const decoder = new TextDecoder('utf-8');
-  let carry = '';
-  try {
-    for await (const chunk of source as AsyncIterable<Buffer>) {
-      const text = carry + decoder.decode(chunk, { stream: true });
-      const lines = text.split('\n');
-      carry = lines.pop() ?? '';
-      yield stripCr(lines);
-    }
-  } catch (err) {
-    if (err instanceof DataError) throw err;
-    throw new DataError(`cannot read or decompress: ${(err as Error).message}`, { file: path }, { cause: err });
-  }
-  carry += decoder.decode();
-  if (carry !== '') yield stripCr([carry]);
-}
-
-function stripCr(lines: string[]): string[] {
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
-    if (l.length > 0 && l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
-  }
-  return lines;
 }

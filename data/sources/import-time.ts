@@ -1,5 +1,6 @@
 // Turns the many ways files write a time into ms UTC. Every time is read as UTC: a file that wants
 // another zone must say so with an offset ("+02:00"), which is honoured.
+import { marketTimeBounds, outOfBounds, timeText } from '../market-time.js';
 
 /** Epoch units, told apart by magnitude (see epochUnitOf). */
 export type EpochUnit = 's' | 'ms' | 'us' | 'ns';
@@ -80,12 +81,25 @@ function zoneOffsetMs(zone: string | undefined): number {
 const EPOCH_TEXT = /^\s*-?\d+(\.\d+)?(e[+-]?\d+)?\s*$/i;
 const YYYYMMDD = /^\s*(19|20)\d{6}\s*$/;
 
+/** Times a market can have, for telling a unit switch from a corrupt value (see market-time.ts). */
+const PLAUSIBLE_SLACK_MS = 366 * 86_400_000;
+
 /**
  * Reads one column of times. The epoch unit is fixed by the first value, so a seconds file is
  * never read as ms half-way through; date texts are tried against every known format. Returns
- * NaN for a value it cannot read (the caller reports file and row).
+ * NaN for a value it cannot read, with `problem` saying why when there is more to say than "not a
+ * date" (the caller reports file and line).
+ *
+ * A file that switches units part-way (ms, then s: the audit's bars of 1970; s, then ms: of the
+ * year 55841) is refused at the first value of the other unit: one whose magnitude says another
+ * unit, that is a possible market time in that unit and is not one in the column's unit.
  */
 export class TimeColumnReader {
+  /** Why the last read() returned NaN, when a reason is known. */
+  problem: string | undefined;
+  private first: number | undefined;
+  private readonly plausible = marketTimeBounds(PLAUSIBLE_SLACK_MS);
+
   /** `unit` fixes the epoch unit up front, for files whose format states it. */
   constructor(private unit?: EpochUnit) {}
 
@@ -96,10 +110,23 @@ export class TimeColumnReader {
     return parseDateText(v);
   }
 
-  private epoch(v: number): number {
+  /** An epoch number already read (the CSV fast path): the same rules as read() for its text. */
+  epoch(v: number): number {
     if (!Number.isFinite(v)) return NaN;
-    this.unit ??= epochUnitOf(v);
-    return epochToMs(v, this.unit);
+    if (this.unit === undefined) {
+      this.unit = epochUnitOf(v);
+      this.first = v;
+      return epochToMs(v, this.unit);
+    }
+    this.first ??= v;
+    const ms = epochToMs(v, this.unit);
+    const own = epochUnitOf(v);
+    if (own !== this.unit && outOfBounds(ms, this.plausible) !== undefined && outOfBounds(epochToMs(v, own), this.plausible) === undefined) {
+      this.problem = `mixed epoch units: ${v} is epoch ${own} (${timeText(epochToMs(v, own))}), but the column's times are epoch ` +
+        `${this.unit} (its first is ${this.first}); as ${this.unit} it would be ${timeText(ms)}`;
+      return NaN;
+    }
+    return ms;
   }
 
   /** The epoch unit the column turned out to use, if it held epoch numbers. */

@@ -21,7 +21,27 @@ export function isTransient(err: unknown): boolean {
   return err instanceof ccxt.NetworkError;
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`; an abort ends the wait early (without throwing: the caller checks the signal). */
+export const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve) => {
+  if (signal?.aborted) return resolve();
+  const done = () => {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', done);
+    resolve();
+  };
+  const timer = setTimeout(done, ms);
+  signal?.addEventListener('abort', done, { once: true });
+});
+
+/**
+ * Capped exponential backoff with jitter: attempt 1 waits about `baseMs`, each further attempt
+ * twice as long, never more than `maxMs`. The wait is drawn from [d/2, d] ("equal jitter"), so
+ * clients dropped together do not come back in lockstep, and none retries at once.
+ */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+  const d = Math.min(maxMs, baseMs * 2 ** Math.max(0, Math.min(attempt - 1, 30)));
+  return d / 2 + (d / 2) * random();
+}
 
 /** Runs `call`, retrying transient errors; a final failure becomes an ExchangeError that says what was tried. */
 export async function withRetry<T>(what: string, call: () => Promise<T>, opts: RetryOptions = DEFAULT_RETRY): Promise<T> {
@@ -44,4 +64,14 @@ export async function withRetry<T>(what: string, call: () => Promise<T>, opts: R
       await wait(delayMs);
     }
   }
+}
+
+/**
+ * Errors that no retry can cure (bad symbol or request, missing credentials, unsupported call):
+ * a recorder that otherwise reconnects forever stops on these.
+ */
+export function isPermanent(err: unknown): boolean {
+  return err instanceof ccxt.AuthenticationError || err instanceof ccxt.PermissionDenied || err instanceof ccxt.AccountSuspended
+    || err instanceof ccxt.BadSymbol || err instanceof ccxt.BadRequest || err instanceof ccxt.NotSupported
+    || err instanceof ccxt.ArgumentsRequired;
 }

@@ -1,8 +1,9 @@
-// Atomic Parquet writes: DuckDB writes a temp file in the target folder, we fsync it and rename
-// it over the final name. A crash (even kill -9) leaves either the old file or the new one,
-// never a torn one; stray temp files are ignored by readers and removed by `removeStaleTemps`.
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+// Parquet files written by DuckDB. The store writes them only as temp files that a commit renames
+// into place under the series lock (series-commit.ts: several files all or nothing), so a crash
+// (even kill -9) leaves the old files or the new ones, never a torn one. Temp, backup and journal
+// files all start with a dot and are never listed as data.
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { exec, sqlString } from './duckdb.js';
 
 export const TEMP_PREFIX = '.tmp-';
@@ -16,32 +17,12 @@ function kvMetadata(meta: ParquetMeta): string {
   return entries.length ? `, KV_METADATA {${entries.join(', ')}}` : '';
 }
 
-/** Writes the result of `selectSql` to `path` atomically, with zstd compression. */
-export async function writeParquetAtomic(selectSql: string, path: string, meta: ParquetMeta = {}): Promise<void> {
-  const dir = dirname(path);
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `${TEMP_PREFIX}${basename(path)}-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  try {
-    await exec(`COPY (${selectSql}) TO ${sqlString(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880${kvMetadata(meta)})`);
-    await fsyncPath(tmp);
-    await rename(tmp, path);
-    await fsyncPath(dir);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+/** Writes the result of `selectSql` to `path` (not atomically: the store gives it a temp path), zstd-compressed. */
+export async function copyToParquet(selectSql: string, path: string, meta: ParquetMeta = {}): Promise<void> {
+  await exec(`COPY (${selectSql}) TO ${sqlString(path)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880${kvMetadata(meta)})`);
 }
 
-async function fsyncPath(path: string): Promise<void> {
-  const fh = await open(path, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-/** Parquet files of a folder (not temp files), sorted by name. */
+/** Parquet files of a folder, sorted by name; dot files (temps, backups, journals, the lock) are not data. */
 export async function listParquet(dir: string): Promise<string[]> {
   let names: string[];
   try {
@@ -50,7 +31,7 @@ export async function listParquet(dir: string): Promise<string[]> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  return names.filter((n) => n.endsWith('.parquet') && !n.startsWith(TEMP_PREFIX)).sort();
+  return names.filter((n) => n.endsWith('.parquet') && !n.startsWith('.')).sort();
 }
 
 /** Removes temp files older than `olderThanMs` left by a killed writer. */

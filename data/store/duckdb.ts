@@ -66,6 +66,22 @@ export async function loadTempTable(table: string, columns: ColumnData[]): Promi
   appender.closeSync();
 }
 
+let tempTables = 0;
+
+/**
+ * Loads `columns` into a temp table of its own name (two writes in flight in one process, to two
+ * series, must not share a table), runs `fn` with that name, and drops the table.
+ */
+export async function withTempTable<T>(prefix: string, columns: ColumnData[], fn: (table: string) => Promise<T>): Promise<T> {
+  const table = `${prefix}_${++tempTables}`;
+  await loadTempTable(table, columns);
+  try {
+    return await fn(table);
+  } finally {
+    await exec(`DROP TABLE IF EXISTS ${table}`);
+  }
+}
+
 /**
  * Runs a query and returns its columns: VARCHAR columns as string[], every other column as a
  * Float64Array (BIGINT/TINYINT converted; SQL NULL becomes NaN, or '' in a text column).

@@ -2,6 +2,7 @@
 // row count and the min / max that every writer of the store (DuckDB) records, in about a
 // millisecond a file, against ~0.2 s to load DuckDB before its first query (`data ls` uses this).
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from 'hyparquet';
+import { DataError } from '../errors.js';
 
 export interface TsFooter {
   rows: number;
@@ -11,7 +12,10 @@ export interface TsFooter {
 }
 
 export async function readTsFooter(path: string): Promise<TsFooter> {
-  const md = await parquetMetadataAsync(await asyncBufferFromFile(path));
+  // A file that is not Parquet (something else wrote it into the store) names itself, in one line.
+  const md = await parquetMetadataAsync(await asyncBufferFromFile(path)).catch((err: unknown) => {
+    throw new DataError(`not a readable Parquet file (${(err as Error).message}); restore it, or delete it and fetch or import its range again`, { file: path }, { cause: err });
+  });
   let tsMin = Infinity;
   let tsMax = -Infinity;
   for (const rg of md.row_groups) {

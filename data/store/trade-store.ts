@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import type { Trades } from '../types.js';
 import { emptyTrades } from '../types.js';
 import { DataError } from '../errors.js';
-import { listParquet, writeParquetAtomic } from './atomic-parquet.js';
-import { exec, loadTempTable, queryColumns, queryNumericColumns, sqlString, type ColumnData } from './duckdb.js';
-import { partitionOf, partitionRange, seriesDir } from './layout.js';
-import { upsertPartitions, type UpsertResult } from './partitioned-table.js';
+import { copyToParquet, listParquet } from './atomic-parquet.js';
+import { queryColumns, queryNumericColumns, sqlString, withTempTable, type ColumnData } from './duckdb.js';
+import { partitionRange, seriesDir } from './layout.js';
+import { partitionRuns, upsertPartitions, type UpsertResult } from './partitioned-table.js';
+import { commitFiles, ensureConsistent, withSeries } from './series-commit.js';
+import { asUnreadableParquet } from './storage-error.js';
 import type { TimeRange } from './candle-store.js';
 
 export interface TradeKey {
@@ -21,6 +23,7 @@ function tradeDir(store: string, key: TradeKey): string {
 
 /** Stores trades sorted by ts (ties allowed: many trades share a millisecond); ids must be unique. */
 export async function writeTrades(store: string, t: Trades): Promise<UpsertResult> {
+  const dir = tradeDir(store, t);
   const seen = new Set<string>();
   for (let i = 0; i < t.ts.length; i++) {
     if (!Number.isFinite(t.ts[i])) throw new DataError(`trade timestamp is ${t.ts[i]}`, { row: i, column: 'ts' });
@@ -29,7 +32,7 @@ export async function writeTrades(store: string, t: Trades): Promise<UpsertResul
     if (seen.has(t.id[i])) throw new DataError(`duplicate trade id ${t.id[i]}`, { row: i, column: 'id' });
     seen.add(t.id[i]);
   }
-  return upsertPartitions('trades', tradeDir(store, t), tradeColumns(t), 'id', { exchange: t.exchange, symbol: t.symbol, writer: 'tradegym' });
+  return upsertPartitions('trades', dir, tradeColumns(t), 'id', { exchange: t.exchange, symbol: t.symbol, writer: 'tradegym' });
 }
 
 function tradeColumns(t: Trades): ColumnData[] {
@@ -44,25 +47,23 @@ function tradeColumns(t: Trades): ColumnData[] {
 
 /**
  * Live recording appends immutable chunks (<day>/part-<first>-<last>.parquet, like books) instead
- * of rewriting the day file; readers merge both kinds and drop repeated ids.
+ * of rewriting the day file; readers merge both kinds and drop repeated ids. The chunks of one
+ * append (one per day touched) are committed together, under the series lock.
  */
 export async function appendTradeChunk(store: string, t: Trades): Promise<string[]> {
   if (t.ts.length === 0) return [];
   const dir = tradeDir(store, t);
-  const files: string[] = [];
-  let start = 0;
-  while (start < t.ts.length) {
-    const day = partitionOf('trades', t.ts[start]);
-    let end = start + 1;
-    while (end < t.ts.length && partitionOf('trades', t.ts[end]) === day) end++;
-    await loadTempTable('trade_chunk', tradeColumns(t).map((c) => ({ ...c, values: c.values.slice(start, end) as typeof c.values })));
-    const path = join(dir, day, `part-${pad(t.ts[start])}-${pad(t.ts[end - 1])}-${process.pid}-${Date.now()}.parquet`);
-    await writeParquetAtomic('SELECT * FROM trade_chunk ORDER BY ts', path, { exchange: t.exchange, symbol: t.symbol, writer: 'tradegym' });
-    files.push(path);
-    start = end;
-  }
-  await exec('DROP TABLE IF EXISTS trade_chunk');
-  return files;
+  const meta = { exchange: t.exchange, symbol: t.symbol, writer: 'tradegym' };
+  const staged = partitionRuns('trades', t.ts).map(([day, start, end]) => ({
+    target: join(dir, day, `part-${pad(t.ts[start])}-${pad(t.ts[end - 1])}-${process.pid}-${Date.now()}.parquet`),
+    write: (temp: string) => withTempTable(
+      'trade_chunk',
+      tradeColumns(t).map((c) => ({ ...c, values: c.values.slice(start, end) as typeof c.values })),
+      (table) => copyToParquet(`SELECT * FROM ${table} ORDER BY ts`, temp, meta),
+    ),
+  }));
+  await withSeries(dir, (lock) => commitFiles(dir, lock, staged));
+  return staged.map((f) => f.target);
 }
 
 const pad = (ts: number) => String(Math.trunc(ts)).padStart(13, '0');
@@ -70,6 +71,7 @@ const pad = (ts: number) => String(Math.trunc(ts)).padStart(13, '0');
 /** Day files and live chunks overlapping the range, in time order; `chunks` counts the latter. */
 export async function tradeFiles(store: string, key: TradeKey, range: TimeRange = {}): Promise<string[]> {
   const dir = tradeDir(store, key);
+  await ensureConsistent(dir);
   const overlaps = (day: string) => {
     const [a, b] = partitionRange(day);
     return (range.from === undefined || b > range.from) && (range.to === undefined || a < range.to);
@@ -104,7 +106,9 @@ export async function readTrades(store: string, key: TradeKey, range: TimeRange 
   const { columns } = await queryColumns(hasChunks
     ? `SELECT ts::DOUBLE AS ts, price, amount, side, id FROM (
          SELECT *, row_number() OVER (PARTITION BY id ORDER BY ts) AS rn FROM ${source}) WHERE rn = 1 ORDER BY ts, id`
-    : `SELECT ts::DOUBLE AS ts, price, amount, side, id FROM ${source}`);
+    : `SELECT ts::DOUBLE AS ts, price, amount, side, id FROM ${source}`).catch((err: unknown) => {
+    throw asUnreadableParquet(err, files);
+  });
   const side = columns[3] as Float64Array;
   return {
     ...t,

@@ -25,6 +25,16 @@ export function marketSlippage(qty: number, refVolume: number, cfg: ExecutionCon
   return cfg.halfSpread + Math.min(cfg.maxImpact, cfg.impactCoef * participation);
 }
 
+/**
+ * What a market order of `qty` costs against the reference price, per unit of its notional there:
+ * its slippage plus the taker fee on the slipped price (fillMarket's price and fee, as a rate).
+ * Nondecreasing in |qty| (impact grows with size), which the envs' sizing relies on.
+ */
+export function marketCostRate(qty: number, refVolume: number, cfg: ExecutionConfig): number {
+  const s = marketSlippage(qty, refVolume, cfg);
+  return s + (qty > 0 ? 1 + s : 1 - s) * cfg.takerFee;
+}
+
 /** A market order of `qty` filled at the bar's open, plus slippage, paying the taker fee. */
 export function fillMarket(out: Fill, qty: number, open: number, refVolume: number, cfg: ExecutionConfig): Fill {
   const price = open * (1 + (qty > 0 ? 1 : -1) * marketSlippage(qty, refVolume, cfg));

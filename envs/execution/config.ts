@@ -19,11 +19,19 @@ export interface ExecutionConfig {
   limitParticipation: number;
   /** Steps between decision and fill: an order decided at bar t fills at bar t + latency (>= 1). */
   latency: number;
-  /** Exposure at target +-1 as a multiple of equity (1 = spot-like, no borrowing beyond equity). */
+  /**
+   * Exposure at target +-1 as a multiple of equity (1 = spot-like, no borrowing beyond equity).
+   * Margin is isolated: a position posts |notional| / max(1, maxLeverage), sized so that this
+   * margin plus the trade's spread, impact and fee fit the equity (envs/account.ts).
+   */
   maxLeverage: number;
-  /** Maintenance margin as a fraction of position notional; equity below it liquidates. */
+  /**
+   * Maintenance margin as a fraction of position notional: the position is liquidated when its
+   * margin balance (posted margin + PnL since the trade) falls to it. Must stay below the initial
+   * margin 1 / maxLeverage, or every position would be liquidated as it opens.
+   */
   maintenanceMargin: number;
-  /** Extra fee charged on a liquidation, on top of the taker fee. */
+  /** Extra fee charged on a liquidation, on top of the taker fee (never more than the margin left). */
   liquidationFee: number;
   /** Cap on |position| in base units (Infinity = none). */
   maxPositionUnits: number;
@@ -72,6 +80,17 @@ export function executionConfig(partial: Partial<ExecutionConfig> = {}): Executi
     }
     if (k === 'latency' && !Number.isInteger(v)) throw new ConfigError('execution.latency', 'must be a whole number of steps');
     (cfg as unknown as Record<string, number>)[k] = v;
+  }
+  // The initial margin must exceed the maintenance margin, else a position is liquidated the bar
+  // it opens (maxLeverage 50 with the default 5 % maintenance margin: a 2 % margin).
+  const initial = 1 / Math.max(1, cfg.maxLeverage);
+  if (cfg.maintenanceMargin >= initial) {
+    const pct = (x: number) => `${+(x * 100).toPrecision(4)} %`;
+    throw new ConfigError(
+      cfg.maxLeverage > 1 ? 'execution.maxLeverage' : 'execution.maintenanceMargin',
+      `maxLeverage ${cfg.maxLeverage} posts an initial margin of ${pct(initial)} of the position, not above the maintenance margin ${pct(cfg.maintenanceMargin)} ` +
+      `(execution.maintenanceMargin): every position would be liquidated as it opens; ${cfg.maxLeverage > 1 ? `use maxLeverage below ${+(1 / cfg.maintenanceMargin).toPrecision(6)} or a lower maintenanceMargin` : 'use a maintenanceMargin below 1'}`,
+    );
   }
   return cfg;
 }

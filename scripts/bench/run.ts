@@ -12,10 +12,11 @@ import { ppoBench } from './ppo.bench.js';
 import { lstmBench } from './lstm.bench.js';
 import { ddpgBench } from './ddpg.bench.js';
 import { cliBench } from './cli.bench.js';
+import { importBench } from './import.bench.js';
 
 /** Every benchmark, in the order a full run takes them. A new one: import it and list it here. */
 const BENCHMARKS: Benchmark[] = [
-  cliBench, parquetBench, fetchBench, envsBench, bookEnvBench, indicatorsBench, pipelineBench, baselinesBench, ppoBench, lstmBench, ddpgBench,
+  cliBench, importBench, parquetBench, fetchBench, envsBench, bookEnvBench, indicatorsBench, pipelineBench, baselinesBench, ppoBench, lstmBench, ddpgBench,
 ];
 
 const args = process.argv.slice(2);

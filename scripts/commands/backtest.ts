@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { marketFrom, marketOptions, storeDir, storeOption, timeRange, timeRangeOptions, type MarketArgs } from './options.js';
+import { checkOutputPath, marketFrom, marketOptions, storeDir, storeOption, timeRange, timeRangeOptions, type MarketArgs } from './options.js';
 
 interface Args extends MarketArgs {
   policy: string[];
@@ -34,6 +34,7 @@ export const backtestCommand: CommandModule<object, Args> = {
   handler: async (argv) => {
     const market = marketFrom(argv);
     const { from, to } = timeRange(argv);
+    if (argv.out) await checkOutputPath(argv.out, argv);
     const [{ loadCandles }, { parsePolicySpec, backtestPolicy, rowsInTime }, { timeSplits }, { ConfigError }, { isoTime }, { writeFileAtomic }, { printTable }, { METRICS_HEADER, metricsRow }] = await Promise.all([
       import('../../data/store/load-candles.js'), import('../../experiments/backtest-policies.js'), import('../../envs/splits.js'), import('../../data/errors.js'),
       import('../../data/timeframe.js'), import('../../data/atomic-write.js'), import('../table.js'), import('./metrics-table.js'),

@@ -4,6 +4,7 @@ import type { MetricColumn } from '../../experiments/report/columns.js';
 import type { CompareEntry, LabelledRun } from '../../experiments/report/compare.js';
 import { formatTable } from '../table.js';
 import { METRICS_HEADER, metricsRow } from './metrics-table.js';
+import { checkOutputPath } from './options.js';
 
 export interface CompareRunsOptions {
   /** Metric to order rows by: a key (sharpe, maxDrawdown) or a table label (max DD); default sharpe. */
@@ -48,6 +49,7 @@ export async function compareRuns(dirs: string[], opts: CompareRunsOptions = {})
   ]);
   const result: CompareRunsResult = { entries, header, rows, text: formatTable(header, rows), sortedBy };
   if (opts.out) {
+    await checkOutputPath(opts.out, {});
     const out = resolve(opts.out);
     const html = renderComparePage(runs, entries, { policy: opts.policy, sortedBy, order: opts.order, generatedAt: opts.generatedAt, pageDir: dirname(out) });
     await writeFileAtomic(out, html);

@@ -1,6 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { ConfigError } from '../../data/errors.js';
 import type { Candles } from '../../data/types.js';
+import type { RowPositions } from '../../data/file-position.js';
 import { explicitTimeframe, marketFrom, marketOptions, storeDir, storeOption, type MarketArgs } from './options.js';
 import { cleanOptionsFrom, repairOptions, repairPolicyFrom, wantsRepair, type RepairArgs } from './repair-flags.js';
 
@@ -25,20 +26,24 @@ export const dataCheck: CommandModule<object, Args> = {
   handler: async (argv) => {
     if (argv.file && !explicitTimeframe(argv)) throw new ConfigError('timeframe', `give the timeframe of ${argv.file}, e.g. --timeframe 1m (or --data exchange:symbol:timeframe)`);
     const key = marketFrom(argv);
-    const [{ checkCandles, formatCheckReport, repairCandles }, { importCandlesFile }, { readCandles, replaceCandles }, { findCandleStore }] = await Promise.all([
+    const [{ checkCandles, formatCheckReport, repairCandles }, { importCandlesFile }, { readCandles, updateCandles }, { findCandleStore }, { pickPositions }] = await Promise.all([
       import('../../data/clean/index.js'), import('../../data/sources/import-candles.js'), import('../../data/store/candle-store.js'), import('../../data/store/find-candles.js'),
+      import('../../data/file-position.js'),
     ]);
     let candles: Candles;
     let target: { store: string; isSample: boolean } | undefined;
+    // A file's rows are named by its own lines (and JSON elements); a stored series' by index.
+    let positions: RowPositions | undefined;
     if (argv.file) {
       const imported = await importCandlesFile(argv.file, key);
       for (const n of imported.notes) console.log(`note: ${n}`);
       candles = imported.candles;
+      positions = imported.positions;
     } else {
       target = await findCandleStore(storeDir(argv), key);
       candles = await readCandles(target.store, key);
     }
-    const opts = cleanOptionsFrom(argv);
+    const opts = { ...cleanOptionsFrom(argv), positions };
     const report = checkCandles(candles, opts);
     console.log(formatCheckReport(report, argv.max));
     if (!wantsRepair(argv)) {
@@ -46,16 +51,19 @@ export const dataCheck: CommandModule<object, Args> = {
       process.exitCode = report.ok ? 0 : 3;
       return;
     }
-    const { candles: repaired, changes } = repairCandles(candles, repairPolicyFrom(argv), { ...opts, file: argv.file });
+    const { candles: repaired, changes, rows } = repairCandles(candles, repairPolicyFrom(argv), { ...opts, file: argv.file });
     console.log(`\nrepair: ${changes.length} changes, ${candles.ts.length} -> ${repaired.ts.length} rows`);
     for (const ch of changes.slice(0, argv.max)) console.log(`  [${ch.rule} ${ch.action}] ${ch.message}`);
     if (changes.length > argv.max) console.log(`  ... ${changes.length - argv.max} more`);
-    const after = checkCandles(repaired, opts);
+    const after = checkCandles(repaired, { ...opts, positions: positions && pickPositions(positions, rows) });
     console.log(`after repair: ${after.ok ? 'ok' : `${after.errors} errors`}, ${after.warnings} warnings`);
     if (argv.write) {
       if (!target) throw new ConfigError('write', 'applies to a stored series; to store a file use `tradegym data import` with the same repair flags');
       if (target.isSample) throw new ConfigError('write', 'the shipped samples are read-only; export and import them into your store first');
-      const r = await replaceCandles(target.store, repaired);
+      // Repaired again under the series lock from what is stored then, so rows another writer
+      // added since the read above are repaired too, never dropped.
+      const policy = repairPolicyFrom(argv);
+      const r = await updateCandles(target.store, key, (stored) => repairCandles(stored, policy, opts).candles);
       console.log(`wrote ${r.rows} rows to ${r.files.length} files`);
     }
     process.exitCode = after.ok ? 0 : 3;

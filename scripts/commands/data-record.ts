@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { ConfigError } from '../../data/errors.js';
+import { isoTime } from '../../data/timeframe.js';
 import { exchangeFromArgs, exchangeUrlOption, marketFrom, storeDir, storeOption } from './options.js';
 
 interface Args {
@@ -44,12 +45,16 @@ export const dataRecord: CommandModule<object, Args> = {
       signal: stop.signal,
       onEvent: (e) => {
         if (e.type === 'flush') console.log(`flushed ${e.symbol}: ${e.books} books, ${e.trades} trades`);
-        else if (e.type === 'disconnect') console.log(`${e.symbol} ${e.stream} disconnected (${e.error}); reconnecting in ${Math.round(e.retryInMs)} ms`);
-        else if (e.type === 'reconnect') console.log(`${e.symbol} ${e.stream} reconnected`);
-        else console.error(`error: ${e.error}`);
+        else if (e.type === 'disconnect') console.log(`${e.symbol} ${e.stream} disconnected (${e.error}); reconnect attempt ${e.attempt} in ${Math.round(e.retryInMs)} ms`);
+        else if (e.type === 'reconnect') console.log(`${e.symbol} ${e.stream} reconnected after ${e.attempts} attempt${e.attempts === 1 ? '' : 's'}`);
+        else if (e.type === 'backfill') console.log(`${e.symbol} trades ${e.fromId}..${e.toId} missed while away: ${e.trades} fetched over REST`);
+        else if (e.type === 'gap') {
+          const span = e.fromId !== undefined ? `ids ${e.fromId}..${e.toId}` : `${e.from !== undefined ? isoTime(e.from) : '?'} .. ${e.to !== undefined ? isoTime(e.to) : '?'}`;
+          console.log(`${e.symbol} ${e.stream} gap ${span}: ${e.reason}`);
+        } else console.error(`error: ${e.error}`);
       },
     });
     if (timer) clearTimeout(timer);
-    console.log(`stopped: ${stats.books} book updates, ${stats.trades} trades, ${stats.flushes} chunk writes, ${stats.reconnects} reconnects`);
+    console.log(`stopped: ${stats.books} book updates, ${stats.trades} trades (${stats.backfilled} backfilled over REST), ${stats.flushes} chunk writes, ${stats.reconnects} reconnects, ${stats.bookGaps} book gaps`);
   },
 };

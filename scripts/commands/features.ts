@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { featureHelp } from '../../data/features/feature-catalog.js';
-import { marketFrom, marketOptions, storeDir, storeOption, timeRange, timeRangeOptions, type MarketArgs } from './options.js';
+import { checkOutputPath, marketFrom, marketOptions, storeDir, storeOption, timeRange, timeRangeOptions, type MarketArgs } from './options.js';
 
 interface Args extends MarketArgs {
   set: string;
@@ -22,6 +22,7 @@ export const featuresCommand: CommandModule<object, Args> = {
       .example('$0 features --data coinbase:BTC/USD:1h --set sma:20,ema:20,rsi:14,macd:12:26:9,bb:20:2,atr:14 --out f.csv', 'indicators of the shipped sample') as never,
   handler: async (argv) => {
     const key = marketFrom(argv);
+    await checkOutputPath(argv.out, argv);
     const [{ loadCandles }, { computeFeatures }, { writeFileAtomic }] = await Promise.all([
       import('../../data/store/load-candles.js'), import('../../data/features/pipeline.js'), import('../../data/atomic-write.js'),
     ]);

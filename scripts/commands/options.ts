@@ -97,6 +97,15 @@ export function storeDir(argv: { store?: string }): string {
   return resolveStoreDir(argv.store);
 }
 
+/**
+ * Refuses an output file (`--out`) inside the store or the shipped samples (symlinks followed),
+ * into a missing folder, or onto a folder: the store is changed only by its own writers.
+ */
+export async function checkOutputPath(out: string, argv: { store?: string }): Promise<void> {
+  const [{ assertOutputPath }, { SAMPLES_STORE }] = await Promise.all([import('../../data/store/outside-store.js'), import('../../data/store/catalog.js')]);
+  await assertOutputPath(out, [{ dir: storeDir(argv), name: 'the store' }, { dir: SAMPLES_STORE, name: 'the shipped samples' }]);
+}
+
 export function timeFlag(value: string | undefined, field: string): number | undefined {
   return value === undefined ? undefined : parseTime(value, field);
 }
@@ -114,15 +123,46 @@ export function timeRange(argv: { since?: string; until?: string }): { from?: nu
   return { from, to };
 }
 
-/** Exchange credentials come from the environment only (never flags: flags land in shell history). */
-export function credentialsFromEnv(exchange: string): { apiKey?: string; secret?: string } {
-  const up = exchange.toUpperCase();
-  return { apiKey: process.env[`TRADEGYM_${up}_API_KEY`], secret: process.env[`TRADEGYM_${up}_SECRET`] };
-}
-
+/**
+ * A public ccxt client for the commands that read market data (`data fetch`, `data record`): it
+ * never carries API keys, whatever the environment holds, so it cannot sign a request or send a
+ * key to the `--exchange-url` host.
+ */
 export async function exchangeFromArgs(exchange: string, argv: { 'exchange-url'?: string }, pro = false) {
   const { createExchange, prepareExchange } = await import('../../data/sources/exchange.js');
-  const ex = createExchange({ exchange, exchangeUrl: argv['exchange-url'], pro, ...credentialsFromEnv(exchange) });
+  const ex = createExchange({ exchange, exchangeUrl: argv['exchange-url'], pro });
+  if (pro) await prepareExchange(ex);
+  return ex;
+}
+
+/**
+ * `--key-file` and `--allow-keys-to`, for the commands that call private endpoints (and only
+ * those). Never in the `--defaults` file: sending keys to another host is said on the command line.
+ */
+export const privateKeyOptions = <T>(y: Argv<T>) =>
+  y
+    .option('key-file', { type: 'string', describe: 'API keys from this YAML/JSON file (apiKey, secret[, password]; mode 0600) instead of TRADEGYM_<EXCHANGE>_API_KEY / _API_SECRET' })
+    .option('allow-keys-to', { type: 'string', describe: 'also send the API keys to this host[:port] (e.g. the --exchange-url host); by default only to the exchange\'s own API hosts' });
+
+export interface PrivateKeyArgs {
+  'exchange-url'?: string;
+  'key-file'?: string;
+  /** An array when the flag is given more than once. */
+  'allow-keys-to'?: string | string[];
+}
+
+/**
+ * A ccxt client with the user's API keys, for commands that need private endpoints (balances,
+ * orders). `createPrivateExchange` loads the keys and refuses hosts other than the exchange's own
+ * and `--allow-keys-to`, before any request.
+ */
+export async function privateExchangeFromArgs(exchange: string, argv: PrivateKeyArgs, pro = false) {
+  const { createPrivateExchange, prepareExchange } = await import('../../data/sources/exchange.js');
+  const allow = argv['allow-keys-to'];
+  const ex = createPrivateExchange({
+    exchange, exchangeUrl: argv['exchange-url'], pro, keyFile: argv['key-file'],
+    allowKeysTo: allow === undefined ? [] : ([] as string[]).concat(allow),
+  });
   if (pro) await prepareExchange(ex);
   return ex;
 }

@@ -58,6 +58,7 @@ interface LiveSymbol {
   trades?: { feed: TradeFeed; clock: ReplayClock };
   klines: Map<string, KlineAggregator>;
   lastPrice?: number;
+  lastTradeId?: number;
 }
 
 export class LiveMarket {
@@ -136,6 +137,10 @@ export class LiveMarket {
     return this.symbols.get(id)?.lastPrice;
   }
 
+  lastTradeId(id: string): number | undefined {
+    return this.symbols.get(id)?.lastTradeId;
+  }
+
   /** Advances every feed to the current data time and publishes what happened. */
   tick(): void {
     try {
@@ -194,6 +199,7 @@ export class LiveMarket {
   private emitTrade(s: LiveSymbol, t: LiveTrade): void {
     const { id, lower } = s.m;
     s.lastPrice = t.price;
+    s.lastTradeId = t.id;
     this.pub.publish(`${lower}@trade`, () => tradeEvent(id, t));
     this.pub.publish(`${lower}@aggTrade`, () => aggTradeEvent(id, t));
     for (const k of s.klines.values()) {

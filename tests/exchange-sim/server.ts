@@ -4,6 +4,7 @@
 // trades live. Tests and demos use it instead of the internet.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import seedrandom from 'seedrandom';
 import type { Books, Candles, Trades } from '../../data/types.js';
 import { buildMarket, binanceNames, type SimMarket } from './exchange-info.js';
 import { KlineHistory } from './klines.js';
@@ -34,6 +35,14 @@ export interface ExchangeSimOptions {
   weightPerMinute?: number;
   /** Clock of /api/v3/time and exchangeInfo.serverTime (default Date.now). */
   now?: () => number;
+  /** Share of REST requests (0..1) answered 503 at random, like a flaky venue (default 0). */
+  failRate?: number;
+  /** Drops every websocket this often, in ms (default never): clients must reconnect and resync. */
+  dropEveryMs?: number;
+  /** Delay before each REST answer, in ms (default 0): a slow venue, or a far one. */
+  latencyMs?: number;
+  /** Seed of the random faults (default "exchange-sim"): the same seed fails the same requests. */
+  seed?: string;
 }
 
 export interface FailOptions {
@@ -64,6 +73,8 @@ export interface ExchangeSim {
   requests: RequestLogEntry[];
   /** Open websockets. */
   connections(): number;
+  /** Id of the latest trade the live feed published for a symbol (undefined before the first). */
+  lastTradeId(symbol: string): number | undefined;
 }
 
 const MAX_LOG = 50_000;
@@ -137,6 +148,13 @@ export async function startExchangeSim(opts: ExchangeSimOptions = {}): Promise<E
   if (!(speed > 0 && Number.isFinite(speed))) throw new Error(`exchange-sim: replaySpeed must be > 0, got ${speed}`);
   const weightPerMinute = opts.weightPerMinute ?? 6000;
   const now = opts.now ?? Date.now;
+  const failRate = opts.failRate ?? 0;
+  if (!(failRate >= 0 && failRate <= 1)) throw new Error(`exchange-sim: failRate must be in [0, 1], got ${failRate}`);
+  const latencyMs = opts.latencyMs ?? 0;
+  if (!(latencyMs >= 0 && Number.isFinite(latencyMs))) throw new Error(`exchange-sim: latencyMs must be >= 0, got ${latencyMs}`);
+  const dropEveryMs = opts.dropEveryMs;
+  if (dropEveryMs !== undefined && !(dropEveryMs > 0 && Number.isFinite(dropEveryMs))) throw new Error(`exchange-sim: dropEveryMs must be > 0, got ${dropEveryMs}`);
+  const faultRng = seedrandom(opts.seed ?? 'exchange-sim');
 
   const hub = new WsHub();
   const klines = new Map<string, KlineHistory>();
@@ -168,7 +186,7 @@ export async function startExchangeSim(opts: ExchangeSimOptions = {}): Promise<E
 
   const takeFailure = (path: string): Failure | undefined => {
     const f = failures.find((x) => x.remaining > 0 && (x.path === undefined || x.path === path));
-    if (!f) return undefined;
+    if (!f) return failRate > 0 && faultRng() < failRate ? { remaining: 0, status: 503 } : undefined;
     if (--f.remaining === 0) failures.splice(failures.indexOf(f), 1);
     return f;
   };
@@ -210,7 +228,9 @@ export async function startExchangeSim(opts: ExchangeSimOptions = {}): Promise<E
     }
   };
 
-  const server = http.createServer(handle);
+  // Latency delays the whole handling, so the rate limiter and the failures see the request when
+  // it "arrives", as they would behind a slow link.
+  const server = http.createServer(latencyMs > 0 ? (req, res) => void setTimeout(() => handle(req, res), latencyMs) : handle);
   server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -222,6 +242,9 @@ export async function startExchangeSim(opts: ExchangeSimOptions = {}): Promise<E
   live.start();
   const port = (server.address() as AddressInfo).port;
   let closed = false;
+  const dropAll = () => hub.dropAll();
+  const dropTimer = dropEveryMs ? setInterval(dropAll, dropEveryMs) : undefined;
+  dropTimer?.unref(); // a forgotten sim must not keep a test process alive
 
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
@@ -230,6 +253,7 @@ export async function startExchangeSim(opts: ExchangeSimOptions = {}): Promise<E
     async close() {
       if (closed) return;
       closed = true;
+      if (dropTimer) clearInterval(dropTimer);
       live.stop();
       await hub.close();
       server.closeAllConnections(); // idle keep-alive sockets of HTTP clients would hold close()
@@ -238,7 +262,8 @@ export async function startExchangeSim(opts: ExchangeSimOptions = {}): Promise<E
     failNext(n, o = {}) {
       if (n > 0) failures.push({ remaining: n, status: o.status ?? 503, path: o.path, body: o.body });
     },
-    dropConnections: () => hub.dropAll(),
+    dropConnections: dropAll,
     connections: () => hub.count(),
+    lastTradeId: (symbol) => live.lastTradeId(binanceNames(symbol).id),
   };
 }

@@ -3,7 +3,8 @@
 // summary reporter names what is missing and how to get it. `bash .ci/run` provides everything
 // and fails on any skip outside its allow-list.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe } from 'vitest';
@@ -78,6 +79,34 @@ export const PY_TENSORBOARD: Requirement = {
   },
   missing: `${PYTHON} cannot import tensorboard: ${PYTHON} -m pip install tensorboard`,
 };
+
+let canMount: boolean | undefined;
+/** Root, and a kernel that lets it mount a tmpfs: the disk-full and read-only store tests mount a small one. */
+export const MOUNT_TMPFS: Requirement = {
+  name: 'tmpfs mount (root)',
+  // Probed once, by the files that ask: a mount and an unmount of a 64 KiB tmpfs.
+  get available(): boolean {
+    canMount ??= probeTmpfsMount();
+    return canMount;
+  },
+  missing: 'not root, or `mount -t tmpfs` refused (a container without CAP_SYS_ADMIN): run the tests as root where mounting is allowed, as `bash .ci/run` in CI does',
+};
+
+function probeTmpfsMount(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  const dir = mkdtempSync(join(tmpdir(), 'tg-mount-probe-'));
+  try {
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir], { stdio: 'ignore', timeout: 10_000 }).status === 0;
+    if (mounted) spawnSync('umount', [dir], { stdio: 'ignore', timeout: 10_000 });
+    return mounted;
+  } finally {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // still mounted (umount refused): leave the empty folder in the temp dir
+    }
+  }
+}
 
 /**
  * describe() that is skipped — hooks included — with a note naming what is missing when a requirement is unavailable.
