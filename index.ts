@@ -14,6 +14,7 @@ export { readBooks, appendBooks, type BookKey } from './data/store/book-store.js
 export { checkCandles, repairCandles, checkTrades, formatCheckReport, type CheckReport, type RepairPolicy } from './data/clean/index.js';
 export { computeFeatures, fitPipeline, transform, FeatureStream, DEFAULT_PIPELINE, type PipelineConfig, type FittedPipeline } from './data/features/pipeline.js';
 export { logReturnWindow, type FeatureMatrix } from './data/features/log-return-window.js';
+export { registerFeature, type CustomFeature, type CustomFeatureDef, type BarColumns, type FeatureState } from './data/features/feature-catalog.js';
 export * as indicators from './data/features/indicators/index.js';
 export * as augment from './data/augment/index.js';
 
@@ -46,3 +47,9 @@ export { trainDdpg, loadDdpgPolicy, type DdpgConfigInput } from './agents/ddpg/i
 // ---- experiments: configs and the main job
 export { ExperimentSchema, loadExperiment, type ExperimentConfig } from './experiments/schema.js';
 export { runExperiment, type RunOptions, type RunOutcome } from './experiments/run.js';
+export {
+  checkLookahead, assertNoLookahead, featureBuilderProbe, cutCandles, LookaheadError,
+  type CutView, type LookaheadProbe, type LookaheadReport, type LookaheadDifference,
+} from './experiments/lookahead/check-lookahead.js';
+export { checkExperimentLookahead } from './experiments/lookahead/experiment-probes.js';
+export { decisionTrace } from './experiments/lookahead/decision-trace.js';

@@ -9,6 +9,9 @@
 // bar, or an exit costing more than the margin left) closes the position with the liquidation
 // fee, never takes more than the posted margin, and ends the episode (terminated). A backtest
 // then holds the account flat to the end of its range (agents/backtest.ts).
+//
+// A target that repeats holds the position's units (execution.rebalance 'on-change', the
+// default; envs/execution/config.ts says why); 'band' re-trades a drifted exposure instead.
 import { ConfigError } from '../data/errors.js';
 import { makeRng, restoreRng, type Rng } from '../data/random.js';
 import { Accounts } from './account.js';
@@ -58,6 +61,8 @@ export interface CandleCoreState {
   start: number[];
   end: number[];
   pending: (number | null)[];
+  /** The last target each env was sent toward (null: none since the reset). */
+  lastTarget?: (number | null)[];
   flags: { terminated: number[]; truncated: number[]; liquidated: number[] };
   rngs: object[];
   reward: unknown;
@@ -90,6 +95,9 @@ export class CandleCore {
   private readonly start: Int32Array;
   private readonly end: Int32Array;
   private readonly pending: Float64Array;
+  /** The last target each env was sent toward (NaN: none yet); an equal one holds in 'on-change' mode. */
+  private readonly lastTarget: Float64Array;
+  private readonly holdRepeats: boolean;
   /** Each env's liquidation price (NaN: none); it moves only when the account trades. */
   private readonly liqPx: Float64Array;
   private readonly rngs: Rng[];
@@ -136,6 +144,8 @@ export class CandleCore {
     this.start = new Int32Array(n);
     this.end = new Int32Array(n);
     this.pending = new Float64Array(n * this.cfg.latency).fill(NaN);
+    this.lastTarget = new Float64Array(n).fill(NaN);
+    this.holdRepeats = this.cfg.rebalance === 'on-change';
     this.liqPx = new Float64Array(n).fill(NaN);
     this.rngs = Array.from({ length: n }, (_, i) => makeRng(`${seed}/env${i}`));
     this.reward = makeReward(config.reward ?? { kind: 'log-return' }, n);
@@ -181,6 +191,7 @@ export class CandleCore {
     this.liqPx[i] = NaN;
     this.reward.reset(i);
     this.pending.fill(NaN, i * this.cfg.latency, (i + 1) * this.cfg.latency);
+    this.lastTarget[i] = NaN;
     this.terminated[i] = 0;
     this.truncated[i] = 0;
     this.liquidated[i] = 0;
@@ -225,6 +236,8 @@ export class CandleCore {
     const rin = this.rin;
     const reward = this.reward;
     const position = acc.position;
+    const lastTarget = this.lastTarget;
+    const holdRepeats = this.holdRepeats;
     for (let i = from; i < to; i++) {
       const c = markets[i].candles;
       const t = tArr[i];
@@ -251,7 +264,9 @@ export class CandleCore {
         this.liquidate(i, px, refVolume);
         liq = 1;
       } else {
-        if (due === due) {
+        // A repeated target holds the units ('on-change'); NaN !== NaN, so the first one trades.
+        if (due === due && !(holdRepeats && due === lastTarget[i])) {
+          lastTarget[i] = due;
           liq = this.rebalance(i, due, px, refVolume);
           lp = liqPx[i];
         }
@@ -410,6 +425,7 @@ export class CandleCore {
       accounts: Object.fromEntries(Object.entries(arrays).map(([k, v]) => [k, Array.from(v)])),
       t: Array.from(this.t), start: Array.from(this.start), end: Array.from(this.end),
       pending: Array.from(this.pending, (v) => (Number.isNaN(v) ? null : v)),
+      lastTarget: Array.from(this.lastTarget, (v) => (Number.isNaN(v) ? null : v)),
       flags: { terminated: Array.from(this.terminated), truncated: Array.from(this.truncated), liquidated: Array.from(this.liquidated) },
       rngs: this.rngs.map((r) => r.state()),
       reward: this.reward.saveState?.() ?? null,
@@ -427,6 +443,8 @@ export class CandleCore {
     this.start.set(s.start);
     this.end.set(s.end);
     this.pending.set(s.pending.map((v) => (v === null ? NaN : v)));
+    // States saved before targets were held have none: the next target trades, as it did then.
+    this.lastTarget.set(s.lastTarget ? s.lastTarget.map((v) => (v === null ? NaN : v)) : new Array<number>(this.n).fill(NaN));
     this.terminated.set(s.flags.terminated);
     this.truncated.set(s.flags.truncated);
     this.liquidated.set(s.flags.liquidated);

@@ -49,6 +49,15 @@ export async function prepareExperiment(config: ExperimentConfig, fitted?: Fitte
 }
 
 /**
+ * The same data on other windows (a walk-forward fold's): the feature pipeline is refit on the
+ * new train window alone, so no normalisation statistic comes from a bar the fold scores.
+ */
+export function prepareSplits(p: Prepared, splits: Splits): Prepared {
+  const pipeline = fitPipeline(p.candles, p.config.features, splits.train);
+  return { ...p, splits, pipeline, market: candleMarket(p.candles, transform(pipeline, p.candles)) };
+}
+
+/**
  * Fewer bars than this in a split leave nothing to measure (a 1-bar test split has no return at
  * all, 10 bars a Sharpe of noise): such a split is refused, not scored.
  */

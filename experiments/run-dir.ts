@@ -27,12 +27,102 @@ export interface MlMetrics {
 
 export type PolicyMetrics = TradingMetrics & { ml?: MlMetrics };
 
+/** Rows [from, to) of the loaded series and the ISO times of their first and last bar. */
+export interface RowRange {
+  from: number;
+  to: number;
+  start: string;
+  end: string;
+}
+
 export interface WalkForwardFold {
   fold: number;
   /** ISO times bounding the fold's test window. */
   from: string;
   to: string;
+  /** The agent: the mean over its seeds (each seed's own metrics in `seeds`). */
   policies: Record<string, PolicyMetrics>;
+  /** The windows this fold used: trained on `train`, selected on `valid`, scored on `test` (retrain); only `test` otherwise. */
+  ranges?: { train?: RowRange; valid?: RowRange; test: RowRange };
+  /** Each seed's metrics on this fold, per agent policy. */
+  seeds?: Record<string, { seed: number; metrics: PolicyMetrics }[]>;
+}
+
+/** How the walk-forward folds were made (absent in older folders: one checkpoint on sub-windows of the test split). */
+export interface WalkForwardSetup {
+  folds: number;
+  /** rolling / anchored windows over the whole series (retrain), or sub-windows of the test split. */
+  mode: 'rolling' | 'anchored' | 'test-split';
+  retrain: boolean;
+  /** What the table shows, in words. */
+  label: string;
+}
+
+/** A statistic on the scored bars and its bootstrap interval. */
+export interface Interval {
+  estimate: number;
+  lo: number;
+  hi: number;
+}
+
+/** Stationary-bootstrap summary of one policy against buy-and-hold on the same bars (experiments/stats). */
+export interface BootstrapRecord {
+  blockLength: number;
+  samples: number;
+  level: number;
+  bars: number;
+  totalReturn: Interval;
+  sharpe: Interval;
+  /** Total return minus buy-and-hold's on the same resampled bars. */
+  excessReturn: Interval;
+  /** P(total return > buy-and-hold's) over the resamples. */
+  pBeatBenchmark: number;
+}
+
+/** Mean, sample standard deviation (n - 1), min and max of a metric over seeds (or folds). */
+export interface Spread {
+  mean: number;
+  sd: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+export interface SeedRecord {
+  seed: number;
+  /** The seed's folder, relative to the run folder (its log.jsonl, TensorBoard events, checkpoints). */
+  dir: string;
+  /** On the run's scored split. */
+  metrics: PolicyMetrics;
+  bootstrap?: BootstrapRecord;
+  training: {
+    steps: number;
+    /** The selected checkpoint: the best validation score. */
+    selected: { step: number; score: number };
+    /** Every validation evaluation, in step order. */
+    validation: { step: number; score: number }[];
+    /** Set when validation ended far below its peak (experiments/overfitting.ts). */
+    warning?: string;
+  };
+}
+
+/** An agent trained over several seeds: every seed's row and the spread across them. */
+export interface AgentSeeds {
+  /** The policy's name in `policies` (the algo), whose metrics there are the mean over seeds. */
+  policy: string;
+  /** The validation metric each seed picked its checkpoint by. */
+  selectBy: string;
+  seeds: SeedRecord[];
+  /** Per metric across seeds. */
+  spread: Record<string, Spread>;
+  /**
+   * The seeds pooled (see experiments/uncertainty.ts): each interval's lo / hi are the lowest lo
+   * and highest hi of the seeds' (at least `level` of a seed drawn from these, on a resampled
+   * period, falls inside), estimate the seeds' mean; pBeatBenchmark the seeds' mean probability.
+   */
+  pooled?: { totalReturn: Interval; sharpe: Interval; excessReturn: Interval; pBeatBenchmark: number };
+  /** The seed whose checkpoints/{best,last} the run folder holds (best validation score; for eval and deploy). */
+  checkpointSeed: number;
 }
 
 export interface RunMetrics {
@@ -54,7 +144,14 @@ export interface RunMetrics {
   best?: string;
   /** The metric that picked the best checkpoint (training.selectBy); reports sort by it. */
   selectBy?: string;
+  /** The parameters each tuned baseline was scored with (chosen on the validation split). */
+  params?: Record<string, Record<string, number | string>>;
   walkForward?: WalkForwardFold[];
+  walkForwardSetup?: WalkForwardSetup;
+  /** Set when the agent was trained over seeds (`seeds` in the config); absent in older folders. */
+  agent?: AgentSeeds;
+  /** Bootstrap intervals against buy-and-hold per policy (an agent over seeds: its `agent.pooled`). */
+  bootstrap?: { method: string; benchmark: string; policies: Record<string, BootstrapRecord> };
 }
 
 export type SplitName = 'train' | 'valid' | 'test';
@@ -195,6 +292,28 @@ const PolicyMetricsSchema = z.object({
   ml: MlSchema.optional(),
 });
 const PoliciesSchema = z.record(z.string(), PolicyMetricsSchema);
+const RowRangeSchema = z.object({ from: z.number(), to: z.number(), start: z.string(), end: z.string() });
+const IntervalSchema = z.object({ estimate: num, lo: num, hi: num });
+const BootstrapSchema = z.object({
+  blockLength: num, samples: z.number(), level: z.number(), bars: z.number(),
+  totalReturn: IntervalSchema, sharpe: IntervalSchema, excessReturn: IntervalSchema, pBeatBenchmark: num,
+});
+const SpreadSchema = z.object({ mean: num, sd: num, min: num, max: num, n: z.number() });
+const CurvePointSchema = z.object({ step: z.number(), score: num });
+const AgentSeedsSchema = z.object({
+  policy: z.string(),
+  selectBy: z.string(),
+  seeds: z.array(z.object({
+    seed: z.number(),
+    dir: z.string(),
+    metrics: PolicyMetricsSchema,
+    bootstrap: BootstrapSchema.optional(),
+    training: z.object({ steps: z.number(), selected: CurvePointSchema, validation: z.array(CurvePointSchema), warning: z.string().optional() }),
+  })).min(1),
+  spread: z.record(z.string(), SpreadSchema),
+  pooled: z.object({ totalReturn: IntervalSchema, sharpe: IntervalSchema, excessReturn: IntervalSchema, pBeatBenchmark: num }).optional(),
+  checkpointSeed: z.number(),
+});
 const RunMetricsSchema = z.object({
   name: z.string(),
   createdAt: z.string(),
@@ -205,7 +324,15 @@ const RunMetricsSchema = z.object({
   policies: PoliciesSchema,
   best: z.string().optional(),
   selectBy: z.string().optional(),
-  walkForward: z.array(z.object({ fold: z.number(), from: z.string(), to: z.string(), policies: PoliciesSchema })).optional(),
+  params: z.record(z.string(), z.record(z.string(), z.union([z.number(), z.string()]))).optional(),
+  walkForward: z.array(z.object({
+    fold: z.number(), from: z.string(), to: z.string(), policies: PoliciesSchema,
+    ranges: z.object({ train: RowRangeSchema.optional(), valid: RowRangeSchema.optional(), test: RowRangeSchema }).optional(),
+    seeds: z.record(z.string(), z.array(z.object({ seed: z.number(), metrics: PolicyMetricsSchema }))).optional(),
+  })).optional(),
+  walkForwardSetup: z.object({ folds: z.number(), mode: z.enum(['rolling', 'anchored', 'test-split']), retrain: z.boolean(), label: z.string() }).optional(),
+  agent: AgentSeedsSchema.optional(),
+  bootstrap: z.object({ method: z.string(), benchmark: z.string(), policies: z.record(z.string(), BootstrapSchema) }).optional(),
 });
 function parseJsonText(text: string, file: string): unknown {
   try {

@@ -1,6 +1,7 @@
 // Opening a run folder, the same way for every kind of run (`run`, `train`, `baseline`, sweep
 // trials): the folder, the resolved config.yaml, and the same config as TensorBoard text, so that
 // `compare`, `report` and TensorBoard find every run in one form.
+import type { Dirent } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -71,22 +72,38 @@ const isOpeningFile = (name: string): boolean =>
   name === RUN_FILES.config || name.startsWith('events.out.tfevents.') || name.includes('.tmp-');
 
 /**
+ * True when `dir` holds only what opening it wrote, here and in the job folders a run opens before
+ * training (seeds/<seed>/ and folds/<k>/seeds/<seed>/, each with its TensorBoard config text).
+ */
+async function holdsOnlyOpening(dir: string, depth = 0): Promise<boolean> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  for (const e of entries) {
+    if (e.isDirectory()) {
+      // seeds/<s>, folds/<k>/seeds/<s>: at most four levels below the run folder.
+      if (depth >= 4 || !(await holdsOnlyOpening(join(dir, e.name), depth + 1))) return false;
+    } else if (!isOpeningFile(e.name)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
  * Cleans up after a run failed with `err` (call it after folder.close()). A config or data error
  * (the user's input: ConfigError, DataError) in a folder this run created that still holds only
- * what opening it wrote (config.yaml, the TensorBoard config text) removes the folder: there is
+ * what opening it wrote (config.yaml, the TensorBoard config text, also in its seeds' folders) removes the folder: there is
  * no half-written run for `compare` or `report` to trip over. A folder with anything more (a
  * checkpoint, log.jsonl: training had started) is kept, as is the folder of any other error (a
  * bug or a crash mid-training: the folder is what is left to look at). Returns whether it removed it.
  */
 export async function discardFailedRun(folder: RunFolder, err: unknown): Promise<boolean> {
   if (!folder.created || !(err instanceof ConfigError || err instanceof DataError)) return false;
-  let names: string[];
-  try {
-    names = await readdir(folder.dir);
-  } catch {
-    return false;
-  }
-  if (!names.every(isOpeningFile)) return false;
+  if (!(await holdsOnlyOpening(folder.dir))) return false;
   await rm(folder.dir, { recursive: true, force: true });
   return true;
 }

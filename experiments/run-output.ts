@@ -3,7 +3,7 @@
 // test split; `train` and sweep trials on the validation split (where they pick their checkpoint).
 import type { ScoredPolicy } from './baselines-run.js';
 import type { Prepared } from './prepare.js';
-import { writeRunFiles, type RunCurvesInput, type RunMetrics, type SplitName, type WalkForwardFold, type LogRecord } from './run-dir.js';
+import { writeRunFiles, type AgentSeeds, type RunCurvesInput, type RunMetrics, type SplitName, type WalkForwardFold, type WalkForwardSetup, type LogRecord } from './run-dir.js';
 import { openRunFolder, type RunFolder } from './run-folder.js';
 import { writeReport } from './report/render-report.js';
 import type { Range } from '../envs/splits.js';
@@ -16,12 +16,24 @@ export interface ScoredSplit {
 export interface RunResultsExtra {
   best?: string;
   walkForward?: WalkForwardFold[];
+  walkForwardSetup?: WalkForwardSetup;
+  /** The agent's seeds (its entry in `scored` is their mean). */
+  agent?: AgentSeeds;
+  bootstrap?: RunMetrics['bootstrap'];
+  /** More lines for curves.json (each seed's), which are not policies of metrics.json. */
+  seedCurves?: ScoredPolicy[];
   log?: LogRecord[];
 }
 
 /** Writes metrics.json, curves.json and report.html into an opened run folder; returns the report's path. */
 export async function writeRunResults(folder: RunFolder, p: Prepared, split: ScoredSplit, scored: ScoredPolicy[], extra: RunResultsExtra = {}): Promise<string> {
+  return (await writeRun(folder, p, split, scored, extra)).report;
+}
+
+/** writeRunResults, returning metrics.json's content too. */
+export async function writeRun(folder: RunFolder, p: Prepared, split: ScoredSplit, scored: ScoredPolicy[], extra: RunResultsExtra = {}): Promise<{ report: string; metrics: RunMetrics }> {
   const iso = (i: number) => new Date(p.candles.ts[i]).toISOString();
+  const params = Object.fromEntries(scored.filter((s) => s.params).map((s) => [s.name, s.params!]));
   const metrics: RunMetrics = {
     name: p.config.name,
     createdAt: folder.startedAt.toISOString(),
@@ -32,14 +44,18 @@ export async function writeRunResults(folder: RunFolder, p: Prepared, split: Sco
     policies: Object.fromEntries(scored.map((s) => [s.name, s.metrics])),
     ...(extra.best ? { best: extra.best } : {}),
     selectBy: p.config.training.selectBy,
+    ...(Object.keys(params).length ? { params } : {}),
     ...(extra.walkForward?.length ? { walkForward: extra.walkForward } : {}),
+    ...(extra.walkForwardSetup ? { walkForwardSetup: extra.walkForwardSetup } : {}),
+    ...(extra.agent ? { agent: extra.agent } : {}),
+    ...(extra.bootstrap ? { bootstrap: extra.bootstrap } : {}),
   };
   await writeRunFiles(folder.dir, {
     metrics,
-    curves: curvesOf(scored),
+    curves: curvesOf([...scored, ...(extra.seedCurves ?? [])]),
     ...(extra.log ? { log: extra.log } : {}),
   });
-  return writeReport(folder.dir);
+  return { report: await writeReport(folder.dir), metrics };
 }
 
 /**

@@ -22,6 +22,8 @@ export interface TrainResult {
   steps: number;
   /** Which compute ran and why (the fused engine needs no tfjs backend). */
   compute: string;
+  /** Every validation score (training.selectBy) in step order: the curve the best checkpoint was picked from. */
+  validation: { step: number; score: number }[];
 }
 
 /** The trainer surface shared by PPO and recurrent PPO (same update records and checkpoints). */
@@ -69,6 +71,7 @@ export async function trainAgent(
   const evalEveryUpdates = Math.max(1, training.evalEvery > 0 ? Math.round(training.evalEvery / stepsPerUpdate) : Math.ceil(total / 10));
   const valid = evalEnv(p, p.splits.valid);
   let best = { step: -1, score: -Infinity, metrics: undefined as TradingMetrics | undefined };
+  const curve: { step: number; score: number }[] = [];
 
   const params = new Float32Array(trainer.engine.layout.size);
   const validate = async (r: UpdateRecord): Promise<{ score: number; best: number }> => {
@@ -85,6 +88,7 @@ export async function trainAgent(
     tb.histogram('weights/all', params, r.globalStep);
     tb.histogram('actions/valid', actions, r.globalStep);
     const score = m[training.selectBy];
+    curve.push({ step: r.globalStep, score });
     for (const [k, v] of Object.entries({ sharpe: m.sharpe, total_return: m.totalReturn, max_drawdown: m.maxDrawdown })) tb.scalar(`eval/${k}`, v, r.globalStep);
     await appendLog(runDir, { step: r.globalStep, 'eval/sharpe': m.sharpe, 'eval/total_return': m.totalReturn, 'eval/max_drawdown': m.maxDrawdown });
     if (score > best.score || best.step < 0) {
@@ -108,7 +112,7 @@ export async function trainAgent(
   await trainer.save(dirs.last, { lineage });
   tb.flush();
   const result = { bestDir: dirs.best, lastDir: dirs.last, best: { step: best.step, score: best.score, metrics: best.metrics as TradingMetrics }, steps: trainer.globalStep,
-    compute: trainer.backend ? `tfjs ${trainer.backend.backend} (${trainer.backend.reason})` : `fused engine (${trainer.engine.kind}, WebAssembly SIMD kernels)` };
+    compute: trainer.backend ? `tfjs ${trainer.backend.backend} (${trainer.backend.reason})` : `fused engine (${trainer.engine.kind}, WebAssembly SIMD kernels)`, validation: curve };
   trainer.dispose();
   return result;
 }

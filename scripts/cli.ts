@@ -9,6 +9,7 @@ import { setMarketDefaults } from './commands/options.js';
 import { dataCommand } from './commands/data.js';
 import { backtestCommand } from './commands/backtest.js';
 import { featuresCommand } from './commands/features.js';
+import { checkCommand } from './commands/check.js';
 import { compareCommand } from './commands/compare.js';
 import { reportCommand } from './commands/report.js';
 import { baselineCommand } from './commands/baseline.js';
@@ -48,6 +49,7 @@ export async function main(argv: string[]): Promise<void> {
     .command(dataCommand)
     .command(backtestCommand as CommandModule)
     .command(featuresCommand as CommandModule)
+    .command(checkCommand)
     .command(compareCommand as CommandModule)
     .command(reportCommand as CommandModule)
     .command(baselineCommand as CommandModule)

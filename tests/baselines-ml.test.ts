@@ -458,6 +458,29 @@ describe('signal policy', () => {
     expect(() => signalPolicy(echo, { featureColumns: [0, 1] })).toThrow(/featureColumns/);
   });
 
+  it('minHold keeps each action for at least that many bars, per env of the batch, until reset', () => {
+    const p = signalPolicy(echo, { threshold: 0.5, minHold: 3, featureColumns: [0], obsSize: 1 });
+    const seq = [0.9, 0.1, 0.1, 0.1, 0.9, 0.5, 0.1];
+    const seen: number[][] = [];
+    // Env 0 follows `seq`, env 1 stays at 0.9 (always long).
+    for (const q of seq) seen.push(Array.from(p.act(Float32Array.of(q, 0.9), 2).actions.subarray(0, 2)));
+    expect(seen.map((a) => a[0])).toEqual([2, 2, 2, 0, 0, 0, 0]);
+    expect(seen.every((a) => a[1] === 2)).toBe(true);
+    // Env 0 turns long; a reset of env 0 (only) lets its next signal through at once.
+    expect(p.act(Float32Array.of(0.9, 0.1), 2).actions[0]).toBe(2);
+    expect(Array.from(p.act(Float32Array.of(0.1, 0.1), 2).actions.subarray(0, 2))).toEqual([2, 0]);
+    p.reset!([0]);
+    expect(Array.from(p.act(Float32Array.of(0.1, 0.9), 2).actions.subarray(0, 2))).toEqual([0, 0]);
+    // minHold 1 is the plain signal; a bigger batch keeps what the first envs held.
+    const plain = signalPolicy(echo, { featureColumns: [0], obsSize: 1 });
+    expect(seq.map((q) => plain.act(Float32Array.of(q), 1).actions[0])).toEqual([2, 0, 0, 0, 2, 1, 0]);
+    const grow = signalPolicy(echo, { minHold: 5, featureColumns: [0], obsSize: 1 });
+    grow.act(Float32Array.of(0.9), 1);
+    expect(Array.from(grow.act(new Float32Array(100).fill(0.1), 100).actions.subarray(0, 2))).toEqual([2, 0]);
+    expect(() => signalPolicy(echo, { minHold: 0 })).toThrow(/minHold/);
+    expect(() => signalPolicy(echo, { minHold: 2.5 })).toThrow(/minHold/);
+  });
+
   it('runs a fitted model in a backtest on the candle env', () => {
     const n = 600;
     const rng = makeRng('bt');

@@ -37,6 +37,7 @@ function writeConfig(name: string, extra: Record<string, unknown> = {}): string 
   writeFileSync(path, stringify({
     extends: join(ROOT, 'experiments', 'configs', 'quickstart.yaml'),
     name,
+    seeds: 1,
     agent: { algo: 'ppo', totalTimesteps: 4096, numSteps: 64 },
     training: { numEnvs: 4, evalEvery: 2048 },
     baselines: { models: ['ma-cross'], walkForwardFolds: 0 },

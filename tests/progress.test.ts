@@ -24,7 +24,7 @@ const CLEAR_EOL = '\u001b[K';
 // A few PPO updates of 8 envs x 128 steps; not a whole number of updates, so the trainer stops
 // short of the planned total and the display must still end at 100 %.
 const config = join(dir, 'tiny.yaml');
-writeFileSync(config, `extends: ${JSON.stringify(QUICKSTART)}\nname: tiny\nagent:\n  totalTimesteps: 8500\ntraining:\n  evalEvery: 2048\n`);
+writeFileSync(config, `extends: ${JSON.stringify(QUICKSTART)}\nname: tiny\nseeds: 1\nagent:\n  totalTimesteps: 8500\ntraining:\n  evalEvery: 2048\n`);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

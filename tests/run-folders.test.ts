@@ -28,9 +28,11 @@ const tinyPath = join(dir, 'tiny.yaml');
 writeFileSync(tinyPath, stringify({
   extends: join(configs, 'quickstart.yaml'),
   name: 'tiny',
+  seeds: 1,
   agent: { algo: 'ppo', totalTimesteps: 4096, numSteps: 64 },
   training: { numEnvs: 4, evalEvery: 1024, selectBy: 'sortino' },
-  baselines: { models: ['ma-cross'], walkForwardFolds: 2 },
+  baselines: { models: ['ma-cross'] },
+  walkForward: { folds: 2, retrain: false },
 }));
 
 let config: ExperimentConfig;

@@ -23,9 +23,11 @@ function tinyConfig(override: Record<string, unknown> = {}): string {
   const tiny = {
     extends: join(configs, 'quickstart.yaml'),
     name: 'tiny',
+    seeds: 1,
     agent: { algo: 'ppo', totalTimesteps: 8192, numSteps: 64 },
     training: { numEnvs: 4, evalEvery: 2048 },
-    baselines: { models: ['ma-cross', 'logistic-regression'], walkForwardFolds: 2 },
+    baselines: { models: ['ma-cross', 'logistic-regression'] },
+    walkForward: { folds: 2, retrain: false },
   };
   writeFileSync(path, stringify(deepMerge(tiny, override, { switchReplaces: true })));
   return path;
@@ -87,15 +89,17 @@ describe('sweeps of the real experiment', () => {
   });
 });
 
-describe('run TensorBoard file', () => {
-  it('holds the CleanRL tags, eval scalars, weight and action histograms and the config text', async () => {
-    const out = await runExperiment(loadExperiment(tinyConfig({ baselines: { models: ['rsi'], walkForwardFolds: 0 } })), { runsDir: join(dir, 'runs-tb') });
-    const file = readdirSync(out.dir).find((f) => f.startsWith('events.out.tfevents.'))!;
+describe('run TensorBoard files', () => {
+  it('each seed\'s holds the CleanRL tags, eval scalars, weight and action histograms and the config text; the run\'s the test scores', async () => {
+    const out = await runExperiment(loadExperiment(tinyConfig({ baselines: { models: ['rsi'] }, walkForward: { folds: 0 } })), { runsDir: join(dir, 'runs-tb') });
     // Tags appear as plain UTF-8 inside the protobuf records (the decoding itself is tested in tensorboard.test.ts).
-    const text = readFileSync(join(out.dir, file)).toString('latin1');
-    for (const tag of ['charts/episodic_return', 'charts/SPS', 'losses/value_loss', 'losses/policy_loss', 'losses/entropy', 'losses/approx_kl', 'losses/clipfrac', 'losses/explained_variance', 'eval/sharpe', 'weights/all', 'actions/valid', 'config', 'test/sharpe/ppo']) {
-      expect(text).toContain(tag);
+    const events = (d: string) => readFileSync(join(d, readdirSync(d).find((f) => f.startsWith('events.out.tfevents.'))!)).toString('latin1');
+    const seed = events(join(out.dir, 'seeds', '1'));
+    for (const tag of ['charts/episodic_return', 'charts/SPS', 'losses/value_loss', 'losses/policy_loss', 'losses/entropy', 'losses/approx_kl', 'losses/clipfrac', 'losses/explained_variance', 'eval/sharpe', 'weights/all', 'actions/valid', 'config']) {
+      expect(seed).toContain(tag);
     }
+    const run = events(out.dir);
+    for (const tag of ['config', 'test/sharpe/ppo', 'test/sharpe/ppo/seed_1', 'test/sharpe/rsi']) expect(run).toContain(tag);
   });
 });
 
@@ -103,7 +107,7 @@ describe('recurrent PPO through the experiment runner', () => {
   it('trains, checkpoints and evaluates an LSTM policy like any other agent', async () => {
     const out = await runExperiment(loadExperiment(tinyConfig({
       agent: { algo: 'recurrent-ppo', totalTimesteps: 4096, numSteps: 64, seqLen: 16, lstmHidden: 16 },
-      baselines: { models: ['rsi'], walkForwardFolds: 0 },
+      baselines: { models: ['rsi'] }, walkForward: { folds: 0 },
     })), { runsDir: join(dir, 'runs-lstm') });
     const policy = JSON.parse(readFileSync(join(out.dir, 'checkpoints', 'best', 'policy.json'), 'utf8'));
     expect(policy.algo).toBe('recurrent-ppo');
@@ -119,7 +123,7 @@ describe('DDPG / TD3 through the experiment runner', () => {
       env: { actions: 'continuous' },
       agent: { algo: 'td3', totalTimesteps: 3000, learningStarts: 500, batchSize: 32, hidden: [32, 32], rewardScale: 100, logEvery: 250 },
       training: { numEnvs: 2, evalEvery: 1000 },
-      baselines: { models: ['ma-cross'], walkForwardFolds: 0 },
+      baselines: { models: ['ma-cross'] }, walkForward: { folds: 0 },
     })), { runsDir: join(dir, 'runs-td3') });
     const best = join(out.dir, 'checkpoints', 'best');
     expect(JSON.parse(readFileSync(join(best, 'policy.json'), 'utf8')).algo).toBe('td3');
@@ -181,11 +185,13 @@ describe('a run at the execution model\'s edges', () => {
       expect(p.ts[p.ts.length - 1], name).toBe(out.prepared.candles.ts[test.to - 1]);
       expect(metrics.policies[name].steps).toBe(p.ts.length - 1);
     }
-    // Buy-and-hold at 50x is liquidated within days of a 3000-bar split, then stays flat on what is left.
+    // Buy-and-hold at 50x (its units held from the first bar: the liquidation price stays where it
+    // opened) is liquidated before the split ends, then stays flat on what is left.
     const hold = raw.policies['buy-and-hold'] as { equity: number[]; position: number[] };
     let lastOpen = hold.position.length - 1;
     while (lastOpen >= 0 && hold.position[lastOpen] === 0) lastOpen--;
-    expect(lastOpen).toBeLessThan(hold.position.length / 2);
+    expect(lastOpen).toBeLessThan(hold.position.length - 1);
+    expect(metrics.policies['buy-and-hold'].trades).toBe(2); // the entry and the liquidation
     expect(new Set(hold.equity.slice(lastOpen + 1)).size).toBe(1);
     expect(Math.min(...hold.equity)).toBeGreaterThanOrEqual(0);
     expect(metrics.policies['buy-and-hold'].totalReturn).toBeGreaterThanOrEqual(-1);

@@ -73,5 +73,10 @@ export function windowClassifier(p: SequencePredictor, opts: { minReturn?: numbe
 export function predictorPolicy(p: SequencePredictor, opts: SignalPolicyOptions & { minReturn?: number } = {}): Policy {
   const model = windowClassifier(p, opts);
   const inner = signalPolicy(model, opts);
-  return { name: `predictor(${p.kind}, ${inner.name})`, act: (obs, batch) => inner.act(obs, batch), reset: (idx) => model.reset(idx) };
+  return {
+    name: `predictor(${p.kind}, ${inner.name})`,
+    act: (obs, batch) => inner.act(obs, batch),
+    // The window history and the signal's holding period (minHold) both start over.
+    reset: (idx) => { model.reset(idx); inner.reset?.(idx); },
+  };
 }

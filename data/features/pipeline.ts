@@ -4,7 +4,7 @@
 import { ConfigError, DataError } from '../errors.js';
 import type { Candles } from '../types.js';
 import type { Bar } from './indicators/index.js';
-import { defineFeature, type FeatureDef, type FeatureState } from './feature-catalog.js';
+import { defineFeature, type BarColumns, type FeatureDef, type FeatureState } from './feature-catalog.js';
 import type { FeatureMatrix } from './log-return-window.js';
 
 export interface PipelineConfig {
@@ -42,13 +42,16 @@ function columnsOf(ds: FeatureDef[], raw: boolean): string[] {
   return ds.flatMap((d) => (raw && d.rawColumns ? d.rawColumns : d.columns));
 }
 
-/** Per-bar computation of all features: the one code path for batch and live. */
+/**
+ * Per-bar computation of all features: the one code path for batch and live. Over a whole series
+ * (`series`), features with a batch form are left to it (seriesRows fills their columns in).
+ */
 class FeatureRow {
-  readonly states: FeatureState[];
+  readonly states: (FeatureState | null)[];
   readonly offsets: number[];
   readonly values: Float64Array;
-  constructor(ds: FeatureDef[], raw: boolean) {
-    this.states = ds.map((d) => d.create(raw));
+  constructor(ds: FeatureDef[], raw: boolean, series = false) {
+    this.states = ds.map((d) => (series && d.batch ? null : d.create(raw)));
     let o = 0;
     this.offsets = ds.map((d) => {
       const at = o;
@@ -71,20 +74,48 @@ class FeatureRow {
       b = this.filled;
     }
     this.lastClose = b.close;
-    for (let j = 0; j < this.states.length; j++) this.states[j].update(b, this.values, this.offsets[j]);
+    for (let j = 0; j < this.states.length; j++) this.states[j]?.update(b, this.values, this.offsets[j]);
     return this.values;
   }
+}
+
+/** Copies of the bar fields with missing bars treated as FeatureRow treats them (ffill or error). */
+function barColumns(c: Candles, missing: 'ffill' | 'error'): BarColumns {
+  const bars = { high: c.high.slice(), low: c.low.slice(), close: c.close.slice(), volume: c.volume.slice() };
+  let last = NaN;
+  for (let t = 0; t < bars.close.length; t++) {
+    if (!(Number.isFinite(bars.close[t]) && Number.isFinite(bars.high[t]) && Number.isFinite(bars.low[t]) && Number.isFinite(bars.volume[t]))) {
+      if (missing === 'error') throw new DataError(`bar has a missing value (high ${bars.high[t]}, low ${bars.low[t]}, close ${bars.close[t]}, volume ${bars.volume[t]})`, { row: t });
+      bars.high[t] = bars.low[t] = bars.close[t] = last;
+      bars.volume[t] = 0;
+    }
+    last = bars.close[t];
+  }
+  return bars;
+}
+
+/**
+ * The raw rows of a whole series, in time order: streaming features bar by bar, batch-form
+ * (custom) features from one run of their batch form over the series. `visit` gets a reused row.
+ */
+function seriesRows(ds: FeatureDef[], c: Candles, raw: boolean, missing: 'ffill' | 'error', visit: (row: Float64Array, t: number) => void): void {
+  const row = new FeatureRow(ds, raw, true);
+  const batched = ds.flatMap((d, j) => (d.batch ? [{ at: row.offsets[j], cols: d.batch(barColumns(c, missing)) }] : []));
+  forEachBar(c, (bar, t) => {
+    const values = row.update(bar, missing);
+    for (const { at, cols } of batched) for (let k = 0; k < cols.length; k++) values[at + k] = cols[k][t];
+    visit(values, t);
+  });
 }
 
 /** Indicator columns before normalisation, row-major [T, F] (raw: indicator values, e.g. for inspection). */
 export function computeFeatures(c: Candles, features: string[], raw = false, missing: 'ffill' | 'error' = 'ffill'): { values: Float64Array; columns: string[] } {
   const ds = defs({ ...DEFAULT_PIPELINE, features });
-  const row = new FeatureRow(ds, raw);
-  const F = row.values.length;
-  const n = c.close.length;
-  const values = new Float64Array(n * F);
-  forEachBar(c, (bar, t) => values.set(row.update(bar, missing), t * F));
-  return { values, columns: columnsOf(ds, raw) };
+  const columns = columnsOf(ds, raw);
+  const F = columns.length;
+  const values = new Float64Array(c.close.length * F);
+  seriesRows(ds, c, raw, missing, (row, t) => values.set(row, t * F));
+  return { values, columns };
 }
 
 /** Feeds the bars of `c` in order through one reused Bar; a DataError gets the row number. */
@@ -156,13 +187,18 @@ function normalizeInto(p: FittedPipeline, src: Float64Array, dst: Float32Array, 
   }
 }
 
-/** The normalised feature matrix of a series (row t uses bars <= t only). */
+/**
+ * The normalised feature matrix of a series (row t uses bars <= t only: the built-ins by
+ * construction, custom batch features when `tradegym check lookahead` says so). Built-in rows are
+ * the ones FeatureStream gives, bit for bit: the same per-bar code and normalisation.
+ */
 export function transform(p: FittedPipeline, c: Candles): FeatureMatrix {
-  const stream = new FeatureStream(p);
-  const n = c.close.length;
+  const ds = defs(p.config);
   const F = p.columns.length;
+  if (columnsOf(ds, false).length !== F) throw new ConfigError('features', 'fitted columns do not match the feature specs');
+  const n = c.close.length;
   const values = new Float32Array(n * F);
-  forEachBar(c, (bar, t) => values.set(stream.update(bar), t * F));
+  seriesRows(ds, c, false, p.config.missing ?? 'ffill', (row, t) => normalizeInto(p, row, values, t * F));
   return { values, names: [...p.columns], rows: n };
 }
 

@@ -2,6 +2,9 @@
 // (0.001 = 0.1% = 10 bps). Training envs, backtests and the paper broker all take this config.
 import { ConfigError } from '../../data/errors.js';
 
+export type RebalanceMode = 'on-change' | 'band';
+export const REBALANCE_MODES: readonly RebalanceMode[] = ['on-change', 'band'];
+
 export interface ExecutionConfig {
   /** Fee rate for orders that take liquidity (market, stop, marketable limit). */
   takerFee: number;
@@ -35,6 +38,19 @@ export interface ExecutionConfig {
   liquidationFee: number;
   /** Cap on |position| in base units (Infinity = none). */
   maxPositionUnits: number;
+  /**
+   * What a target exposure that does not change means, for every policy alike (rules, ML
+   * baselines and RL agents: one execution model):
+   * - 'on-change' (default): the position's units are HELD while the target stays the same; only a
+   *   new target trades (to that target, unless the change is within `rebalanceBand`). A short
+   *   or a leveraged position then drifts with the price as it does at an exchange, and a signal
+   *   pays fees only when it changes: the convention of vectorbt's from_signals and Freqtrade,
+   *   which users compare against. An RL agent that repeats its action holds too; to re-size it
+   *   picks flat and back (discrete) or another target (continuous).
+   * - 'band': every step trades back to the target exposure when it has drifted beyond
+   *   `rebalanceBand` (constant-exposure rebalancing): a held short re-trades as the price moves.
+   */
+  rebalance: RebalanceMode;
   /** Skip a rebalance when |target - current| exposure is below this (not for going flat or flipping). */
   rebalanceBand: number;
   /** Allow short positions (target < 0). */
@@ -53,6 +69,7 @@ export const DEFAULT_EXECUTION: Readonly<ExecutionConfig> = Object.freeze({
   maintenanceMargin: 0.05,
   liquidationFee: 0.005,
   maxPositionUnits: Infinity,
+  rebalance: 'on-change',
   rebalanceBand: 0.02,
   allowShort: true,
 });
@@ -72,6 +89,11 @@ export function executionConfig(partial: Partial<ExecutionConfig> = {}): Executi
     if (k === 'allowShort') {
       if (typeof v !== 'boolean') throw new ConfigError('execution.allowShort', 'must be true or false');
       cfg.allowShort = v;
+      continue;
+    }
+    if (k === 'rebalance') {
+      if (!REBALANCE_MODES.includes(v as RebalanceMode)) throw new ConfigError('execution.rebalance', `must be ${REBALANCE_MODES.map((m) => `'${m}'`).join(' or ')}, got ${String(v)}`);
+      cfg.rebalance = v as RebalanceMode;
       continue;
     }
     const r = RANGES[k] as [number, number];

@@ -50,10 +50,10 @@ export const CLIENT_SCRIPT = String.raw`
 
   function seriesOpts(s, spec, nextColor) {
     var fmtKind = s.scale === 'y2' ? spec.y2Format : spec.yFormat;
-    var o = { label: s.label, scale: s.scale || 'y', spanGaps: !s.markers, width: s.bold ? 2.5 : 1.5,
+    var o = { label: s.label, scale: s.scale || 'y', spanGaps: !s.markers, width: s.bold ? 2.5 : s.thin ? 1 : 1.5,
       value: function (u, v) { return fmt(fmtKind, v); } };
     if (s.markers) {
-      var c = s.markers === 'up' ? UP : DOWN;
+      var c = s.markers === 'up' ? UP : s.markers === 'down' ? DOWN : (s.colour || nextColor());
       o.stroke = c;
       o.paths = function () { return null; };
       o.points = { show: true, size: 8, width: 1, stroke: c, fill: c, space: 0 };

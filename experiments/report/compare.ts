@@ -24,6 +24,8 @@ export interface CompareEntry {
   /** The run's best policy (named in metrics.json, else the highest Sharpe). */
   best: boolean;
   metrics: PolicyMetrics;
+  /** How tables name the row: an agent over seeds is the mean of them. */
+  label: string;
 }
 
 export function runLabels(dirs: string[]): string[] {
@@ -41,7 +43,9 @@ export function compareEntries(runs: LabelledRun[], policy?: string): CompareEnt
       throw new ConfigError('policy', `${join(run.dir, RUN_FILES.metrics)} has no policy "${policy}"; it has: ${Object.keys(policies).join(', ') || '(none)'}`);
     }
     for (const name of policy !== undefined ? [policy] : Object.keys(policies)) {
-      out.push({ run: label, dir: run.dir, policy: name, best: name === best, metrics: policies[name] });
+      const agent = run.metrics.agent;
+      const seeds = agent?.policy === name && agent.seeds.length > 1 ? ` (mean of ${agent.seeds.length} seeds)` : '';
+      out.push({ run: label, dir: run.dir, policy: name, best: name === best, metrics: policies[name], label: `${name}${seeds}` });
     }
   }
   return out;
@@ -56,7 +60,7 @@ export function compareTable(entries: CompareEntry[], sortedBy?: MetricColumn, o
       text: c.label, numeric: true, title: c.higherIsBetter ? 'higher is better' : 'lower is better',
       sorted: c.key === sortedBy?.key ? (desc ? 'descending' as const : 'ascending' as const) : undefined,
     }))],
-    rows: entries.map((e) => ({ cells: [e.run, { text: e.policy, className: 'policy', swatch: policyColour(e.policy) }, ...metricCells(e.metrics, cols)], className: e.best ? 'best' : undefined })),
+    rows: entries.map((e) => ({ cells: [e.run, { text: e.label, className: 'policy', swatch: policyColour(e.policy) }, ...metricCells(e.metrics, cols)], className: e.best ? 'best' : undefined })),
   };
   if (sortedBy) table.caption = `Sorted by ${sortedBy.label}, ${desc ? 'highest' : 'lowest'} first. Click a header to sort.`;
   return table;

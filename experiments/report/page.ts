@@ -78,6 +78,10 @@ tr.best td { background: #eff6ff; }
 tr.best td.policy::after { content: "best"; margin-left: 6px; font-size: 11px; color: #fff; background: var(--accent); border-radius: 3px; padding: 0 4px; }
 pre.config { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: 12px; overflow: auto; max-height: 600px; }
 .note { color: var(--muted); }
+.warning { background: #fffbeb; border: 1px solid #f59e0b; border-radius: 6px; padding: 8px 14px; margin: 8px 0; }
+.warning ul { margin: 4px 0 0; padding-left: 20px; }
+td.warn { color: #b45309; }
+tr.summary td { background: var(--panel); font-weight: 600; }
 .error { background: #fef2f2; color: #991b1b; padding: 8px 28px; margin: 0; }
 label.switch { display: inline-block; margin-bottom: 6px; }
 footer { color: var(--muted); font-size: 12px; padding: 16px 28px; border-top: 1px solid var(--line); }

@@ -1,5 +1,8 @@
 // report.html of one run: equity against buy-and-hold, drawdown, positions and trades over price,
-// training curves, the metrics and walk-forward tables, and the resolved config.
+// training curves, the metrics and walk-forward tables, and the resolved config. A run whose agent
+// trained over seeds also gets every seed's row with the spread across seeds, the bootstrap
+// intervals and the validation curves with their selected checkpoints; its summary shows the
+// agent as the mean over seeds with its spread, never one seed alone.
 import { rename, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { readRun, RUN_FILES, type PolicyMetrics, type Run, type RunMetrics } from '../run-dir.js';
@@ -8,7 +11,8 @@ import { policyColour } from './colours.js';
 import { escapeHtml, isoShort, renderTable, type TableSpec } from './html.js';
 import { chartSlot, chartSwitch, renderPage, type PageData, type Section } from './page.js';
 import { buyAndHoldLine, BUY_AND_HOLD, curveCharts, drawdown, trainingCharts } from './series.js';
-import { foldSummaryTable, foldTable } from './walk-forward.js';
+import { foldRangesTable, foldSummaryTable, foldTable, foldsWithSeeds } from './walk-forward.js';
+import { intervalsTable, meanSd, overfitWarnings, pooledNote, seedsTable, validationChart } from './seeds.js';
 
 export { metricCells };
 
@@ -29,14 +33,20 @@ export function bestPolicy(policies: Record<string, PolicyMetrics>, named?: stri
   return best;
 }
 
-export function metricsTable(id: string, policies: Record<string, PolicyMetrics>, best: string | undefined, lead: { text: string; numeric?: boolean }[] = [], leadCells: (name: string) => TableSpec['rows'][number]['cells'] = () => []): TableSpec {
+export function metricsTable(id: string, policies: Record<string, PolicyMetrics>, best: string | undefined, lead: { text: string; numeric?: boolean }[] = [], leadCells: (name: string) => TableSpec['rows'][number]['cells'] = () => [], labels: Record<string, string> = {}): TableSpec {
   const names = Object.keys(policies);
   const cols = columnsFor(names.map((n) => policies[n]));
   return {
     id,
     header: [...lead, { text: 'policy' }, ...cols.map((c) => ({ text: c.label, numeric: true, title: c.higherIsBetter ? 'higher is better' : 'lower is better' }))],
-    rows: names.map((n) => ({ cells: [...leadCells(n), { text: n, className: 'policy', swatch: policyColour(n) }, ...metricCells(policies[n], cols)], className: n === best ? 'best' : undefined })),
+    rows: names.map((n) => ({ cells: [...leadCells(n), { text: labels[n] ?? n, className: 'policy', swatch: policyColour(n) }, ...metricCells(policies[n], cols)], className: n === best ? 'best' : undefined })),
   };
+}
+
+/** The agent's row label: the mean it is, when it trained over several seeds. */
+function policyLabels(m: RunMetrics): Record<string, string> {
+  const a = m.agent;
+  return a && a.seeds.length > 1 ? { [a.policy]: `${a.policy} (mean of ${a.seeds.length} seeds)` } : {};
 }
 
 function card(k: string, v: string, s = ''): string {
@@ -76,13 +86,29 @@ function summaryCards(run: Run, best: string | undefined): string {
   const holdDd = holdPolicy ? holdPolicy.maxDrawdown : holdCurve ? -drawdown(holdCurve).reduce((a, b) => (b < a ? b : a), 0) : NaN;
   const hold = holdPolicy !== undefined || holdCurve !== undefined;
   const holdLabel = holdPolicy ? BUY_AND_HOLD : 'buy-and-hold (close)';
-  if (best) {
+  const agent = run.metrics.agent;
+  if (best && agent && agent.policy === best && agent.seeds.length > 1) {
+    // Never one seed alone: the mean with its spread, and the worst and best seed next to it.
+    const sp = agent.spread;
+    const range = (k: string, f: (x: number) => string) => `min ${f(sp[k].min)}, max ${f(sp[k].max)}`;
+    const vs = hold ? ` · ${holdLabel} ${pct(holdRet)}` : '';
+    cards.push(card('best policy', best, `mean of ${agent.seeds.length} seeds, each picked on validation ${agent.selectBy}`));
+    cards.push(card('return (mean ± sd)', meanSd(sp.totalReturn, pct), `${range('totalReturn', pct)}${vs}`));
+    cards.push(card('Sharpe (mean ± sd)', meanSd(sp.sharpe, num), range('sharpe', num)));
+    const pooled = agent.pooled;
+    if (pooled) cards.push(card(`P(beat ${BUY_AND_HOLD})`, pct(pooled.pBeatBenchmark), `return, any seed: [${pct(pooled.totalReturn.lo)}, ${pct(pooled.totalReturn.hi)}]`));
+    cards.push(card('max drawdown (mean ± sd)', meanSd(sp.maxDrawdown, pct), hold ? `${holdLabel} ${pct(holdDd)}` : ''));
+    const warned = agent.seeds.filter((s) => s.training.warning).length;
+    if (warned) cards.push(card('overfitting', `${warned} of ${agent.seeds.length} seeds`, 'validation ended below half its peak'));
+  } else if (best) {
     const m = run.metrics.policies[best];
     cards.push(card(run.metrics.best ? 'best policy' : 'best policy (by Sharpe)', best));
     cards.push(card('return', pct(m.totalReturn), hold && best !== BUY_AND_HOLD ? `${holdLabel} ${pct(holdRet)}` : ''));
     cards.push(card('Sharpe', num(m.sharpe), `Sortino ${num(m.sortino)}`));
     cards.push(card('max drawdown', pct(m.maxDrawdown), hold && best !== BUY_AND_HOLD ? `${holdLabel} ${pct(holdDd)}` : ''));
     cards.push(card('trades', String(m.trades), `exposure ${pct(m.exposure)}`));
+    const b = run.metrics.bootstrap?.policies[best];
+    if (b) cards.push(card(`P(beat ${BUY_AND_HOLD})`, pct(b.pBeatBenchmark), `return [${pct(b.totalReturn.lo)}, ${pct(b.totalReturn.hi)}]`));
   }
   const bars = scoredBars(run.metrics);
   cards.push(card('policies', String(Object.keys(run.metrics.policies).length), Number.isFinite(bars) ? `${bars} bars, ${run.metrics.split.name ?? 'test'} split` : ''));
@@ -90,9 +116,26 @@ function summaryCards(run: Run, best: string | undefined): string {
 }
 
 function walkForwardHtml(run: Run): string {
-  const folds = run.metrics.walkForward ?? [];
-  const sortBy = chosenMetric(run.metrics);
-  return `${renderTable(foldSummaryTable(folds, sortBy))}\n<h3>Per fold</h3>\n${renderTable(foldTable(folds, sortBy))}`;
+  const m = run.metrics;
+  const { folds, colourOf } = foldsWithSeeds(m);
+  const sortBy = chosenMetric(m);
+  // Folders written before the setup was recorded scored one checkpoint on sub-windows of the test split.
+  const label = m.walkForwardSetup?.label ?? 'one checkpoint scored on sub-windows of the test split (not retrained)';
+  const agent = m.agent && m.agent.seeds.length > 1 ? ` ${escapeHtml(m.agent.policy)} is the mean of its seeds; each seed has its own rows.` : '';
+  const ranges = foldRangesTable(m.walkForward ?? []);
+  return `<p class="note">Walk-forward: ${escapeHtml(label)}.${agent}</p>${ranges ? `${renderTable(ranges)}\n` : ''}${renderTable(foldSummaryTable(folds, sortBy, colourOf))}\n<h3>Per fold</h3>\n${renderTable(foldTable(folds, sortBy, colourOf))}`;
+}
+
+function seedsHtml(m: RunMetrics): string {
+  const a = m.agent!;
+  return `<p class="note">${escapeHtml(a.policy)} trained with ${a.seeds.length} seeds (${a.seeds.map((s) => s.seed).join(', ')}). The run folder's checkpoints/ are seed ${a.checkpointSeed}'s, the best validation ${escapeHtml(a.selectBy)} (for eval and deploy); its ${escapeHtml(m.split.name ?? 'test')} row is one of these.</p>${renderTable(seedsTable(a, m.split.name ?? 'test'))}`;
+}
+
+function intervalsHtml(m: RunMetrics): string {
+  const t = intervalsTable(m);
+  if (!t) return '';
+  const note = m.agent && m.agent.seeds.length > 1 ? `<p class="note">${escapeHtml(pooledNote(m.agent))}</p>` : '';
+  return `${renderTable(t)}${note}`;
 }
 
 export function renderReport(run: Run, opts: ReportOptions = {}): string {
@@ -101,9 +144,12 @@ export function renderReport(run: Run, opts: ReportOptions = {}): string {
   const best = bestPolicy(m.policies, m.best);
   const data: PageData = { charts: {} };
   const sections: Section[] = [{ id: 'summary', title: 'Summary', html: summaryCards(run, best) }];
+  if (m.agent && m.agent.seeds.length > 1) sections.push({ id: 'seeds', title: 'Seeds', html: seedsHtml(m) });
+  if (m.bootstrap) sections.push({ id: 'uncertainty', title: 'Uncertainty', html: intervalsHtml(m) });
 
   if (run.curves && run.curves.ts.length > 0) {
-    const c = curveCharts(run.curves, { best, maxPoints });
+    const seedOf = m.agent ? Object.fromEntries(m.agent.seeds.map((s) => [`${m.agent!.policy} seed ${s.seed}`, m.agent!.policy])) : undefined;
+    const c = curveCharts(run.curves, { best, maxPoints, seedOf });
     data.charts.equity = { options: [c.equity], sync: 'time' };
     data.charts.drawdown = { options: [c.drawdown], sync: 'time' };
     const hold = run.metrics.policies[BUY_AND_HOLD] ? 'buy-and-hold (the policy, through the same fees and fills)' : 'buy-and-hold (the close price: this run scored no buy-and-hold policy)';
@@ -121,6 +167,17 @@ export function renderReport(run: Run, opts: ReportOptions = {}): string {
     }
   } else {
     sections.push({ id: 'equity', title: 'Equity', html: `<p class="note">No ${RUN_FILES.curves} in this run: no curves to draw.</p>` });
+  }
+
+  if (m.agent && m.agent.seeds.some((s) => s.training.validation.length)) {
+    data.charts.validation = { options: [validationChart(m.agent)] };
+    const warnings = overfitWarnings(m.agent);
+    const warn = warnings.length ? `<div class="warning"><strong>Validation fell far below its peak</strong> (below half of it by the end of training):<ul>${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul></div>` : '';
+    sections.push({
+      id: 'validation',
+      title: 'Validation over training',
+      html: `${warn}<p class="note">Each seed's validation ${escapeHtml(m.agent.selectBy)} at every evaluation; the marked point is the checkpoint it kept (its best) and scored on the test split.</p>${chartSlot('validation', 300)}`,
+    });
   }
 
   const training = run.log?.length ? trainingCharts(run.log, { maxPoints }) : [];
@@ -141,7 +198,7 @@ export function renderReport(run: Run, opts: ReportOptions = {}): string {
     sections.push({ id: 'training', title: 'Training', html });
   }
 
-  sections.push({ id: 'metrics', title: 'Metrics', html: `<p class="note">Scored on the ${escapeHtml(splitLabel(m))}. Click a header to sort.</p>${renderTable(metricsTable('metrics-table', m.policies, best))}` });
+  sections.push({ id: 'metrics', title: 'Metrics', html: `<p class="note">Scored on the ${escapeHtml(splitLabel(m))}. Click a header to sort.</p>${renderTable(metricsTable('metrics-table', m.policies, best, [], () => [], policyLabels(m)))}` });
   if (m.walkForward?.length) sections.push({ id: 'walk-forward', title: 'Walk-forward', html: walkForwardHtml(run) });
   if (run.config !== undefined) sections.push({ id: 'config', title: 'Config', html: `<pre class="config">${escapeHtml(run.config)}</pre>` });
 

@@ -10,8 +10,8 @@ export interface LineSeries {
   scale?: 'y' | 'y2';
   /** Draw as steps (positions). */
   stepped?: boolean;
-  /** Markers only, no line: 'up' (a buy: position raised) or 'down' (a sell: position cut). */
-  markers?: 'up' | 'down';
+  /** Markers only, no line: 'up' (a buy: position raised), 'down' (a sell: position cut), or 'point' (in the series' colour). */
+  markers?: 'up' | 'down' | 'point';
   dashed?: boolean;
   /** Line colour (a policy's own, see colours.ts); default: the page's palette. */
   colour?: string;
@@ -19,6 +19,8 @@ export interface LineSeries {
   dash?: number[];
   /** Emphasised line (the run's best policy). */
   bold?: boolean;
+  /** A thin line (one seed of an agent drawn with its mean). */
+  thin?: boolean;
 }
 
 export type AxisFormat = 'ratio' | 'pct' | 'num' | 'price' | 'position';
@@ -125,8 +127,12 @@ export function buyAndHoldLine(curves: RunCurves): { label: string; equity: numb
   return policy ? { label: BUY_AND_HOLD, equity: policy.equity } : { label: BUY_AND_HOLD_CLOSE, equity: curves.close };
 }
 
-/** Equity (normalised to 1) and drawdown of every policy against buy-and-hold, and positions over price. */
-export function curveCharts(curves: RunCurves, opts: { best?: string; maxPoints: number }): CurveCharts {
+/**
+ * Equity (normalised to 1) and drawdown of every policy against buy-and-hold, and positions over
+ * price. `seedOf` names the curves that are one seed of an agent (curve -> the agent's policy):
+ * they are drawn thin and dotted in the agent's colour, around the agent's mean line.
+ */
+export function curveCharts(curves: RunCurves, opts: { best?: string; maxPoints: number; seedOf?: Record<string, string> }): CurveCharts {
   const n = curves.ts.length;
   const keep = keepIndices(n, opts.maxPoints);
   const x = keep.map((i) => curves.ts[i]);
@@ -137,7 +143,10 @@ export function curveCharts(curves: RunCurves, opts: { best?: string; maxPoints:
   const eq = others.map((k) => normalise(curves.policies[k].equity));
   const line = (label: string, values: (number | null)[], extra: Partial<LineSeries> = {}): LineSeries => ({ label, values, ...extra });
   const holdStyle = { dashed: true, colour: BUY_AND_HOLD_COLOUR };
-  const style = (k: string) => ({ bold: k === opts.best, colour: policyColour(k) });
+  const style = (k: string): Partial<LineSeries> => {
+    const agent = opts.seedOf?.[k];
+    return agent !== undefined ? { thin: true, dash: [2, 3], colour: policyColour(agent) } : { bold: k === opts.best, colour: policyColour(k) };
+  };
   const equity: LineChartSpec = {
     title: 'Equity (normalised to 1)',
     x,
@@ -200,6 +209,8 @@ export function alignSeries(lines: { x: ArrayLike<number>; y: ArrayLike<number> 
 const X_KEYS = ['step', 'global_step', 'iteration', 'update', 'episode'];
 const NOT_METRICS = new Set([...X_KEYS, 'time', 'wall_time', 'walltime', 'ts', 'timestamp', 'elapsed']);
 const SPLIT_KEYS = ['policy', 'algo', 'agent'];
+/** A numeric field naming the training a record came from (a run's merged log of several seeds). */
+const SEED_KEY = 'seed';
 
 /**
  * One chart per numeric tag of log.jsonl, x = step (or the record's index), grouped by the tag's
@@ -208,11 +219,12 @@ const SPLIT_KEYS = ['policy', 'algo', 'agent'];
 export function trainingCharts(log: LogRecord[], opts: { maxPoints: number; maxCharts?: number }): LineChartSpec[] {
   const xKey = X_KEYS.find((k) => log.some((r) => typeof r[k] === 'number'));
   const splitKey = SPLIT_KEYS.find((k) => log.some((r) => typeof r[k] === 'string'));
+  const bySeed = !splitKey && log.some((r) => typeof r[SEED_KEY] === 'number');
   const tags: string[] = [];
   const seen = new Set<string>();
   for (const r of log) {
     for (const [k, v] of Object.entries(r)) {
-      if (typeof v !== 'number' || NOT_METRICS.has(k) || seen.has(k)) continue;
+      if (typeof v !== 'number' || NOT_METRICS.has(k) || seen.has(k) || (bySeed && k === SEED_KEY)) continue;
       seen.add(k);
       tags.push(k);
     }
@@ -227,7 +239,7 @@ export function trainingCharts(log: LogRecord[], opts: { maxPoints: number; maxC
       if (typeof v !== 'number') return;
       const xv = xKey ? r[xKey] : i;
       if (typeof xv !== 'number') return;
-      const label = splitKey && typeof r[splitKey] === 'string' ? (r[splitKey] as string) : tag;
+      const label = splitKey && typeof r[splitKey] === 'string' ? (r[splitKey] as string) : bySeed && typeof r[SEED_KEY] === 'number' ? `seed ${r[SEED_KEY]}` : tag;
       let l = byLine.get(label);
       if (!l) byLine.set(label, (l = { x: [], y: [] }));
       l.x.push(xv);

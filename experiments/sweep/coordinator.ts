@@ -14,6 +14,7 @@ import { QueueExecutor } from './queue-executor.js';
 import { DEFAULT_QUEUE_NAME, checkQueueName } from './redis-queue.js';
 import { bestTrial, bestYaml, rankTrials, resultsTable, toCsv, type ResultsTable } from './results.js';
 import { makeSearch } from './search.js';
+import { statsJson, statsPath, sweepSelectionStats, type SweepStats } from './selection-stats.js';
 import { canonicalJson, nestParams, type Params } from './space.js';
 import type { SweepSpec } from './sweep-file.js';
 import { SweepHparams, trialDir } from './sweep-hparams.js';
@@ -46,6 +47,8 @@ export interface SweepOutcome {
   bestConfig?: Record<string, unknown>;
   /** The results table, numbers rounded for printing (results.csv has them in full). */
   table: ResultsTable;
+  /** Deflated Sharpe ratio of the best trial and PBO of the search (also in stats.json); undefined if they could not be computed. */
+  stats?: SweepStats;
   /** Trials found finished in trials.jsonl at start, and trials run now. */
   resumed: number;
   ran: number;
@@ -180,7 +183,7 @@ export async function runSweep(spec: SweepSpec, opts: SweepRunOptions = {}): Pro
     await Promise.allSettled(inFlight.values());
     await executor.close();
   }
-  return writeResults(spec, dir, base, [...done.values()], opts.configSchema, resumed, ran);
+  return writeResults(spec, dir, base, [...done.values()], opts.configSchema, resumed, ran, log);
 }
 
 async function openExecutor(spec: SweepSpec, opts: SweepRunOptions, state: SweepState, log: (line: string) => void): Promise<Executor> {
@@ -216,20 +219,30 @@ function openState(store: SweepStore, spec: SweepSpec, base: Record<string, unkn
   return state;
 }
 
-function writeResults(spec: SweepSpec, dir: string, base: Record<string, unknown>, records: TrialRecord[], schema: z.ZodType | undefined, resumed: number, ran: number): SweepOutcome {
+async function writeResults(
+  spec: SweepSpec, dir: string, base: Record<string, unknown>, records: TrialRecord[], schema: z.ZodType | undefined, resumed: number, ran: number, log: (line: string) => void,
+): Promise<SweepOutcome> {
   mkdirSync(dir, { recursive: true });
   const ranked = rankTrials(records, spec.metric, spec.mode);
   const keys = spec.params.map(([k]) => k);
   writeFileAtomic(join(dir, 'results.csv'), toCsv(resultsTable(ranked, spec.metric, keys)));
   const best = bestTrial(ranked, spec.metric);
+  // Like the TensorBoard data, the statistics only describe the trials: a failure is logged, never fatal.
+  let stats: SweepStats | undefined;
+  try {
+    stats = await sweepSelectionStats(dir, ranked, best);
+    writeFileAtomic(statsPath(dir), statsJson(stats));
+  } catch (err) {
+    log(`sweep ${spec.name}: cannot compute the deflated Sharpe ratio and PBO: ${(err as Error).message}`);
+  }
   let bestConfig: Record<string, unknown> | undefined;
   if (best) {
     bestConfig = trialConfig(base, best.params, schema, `trial ${best.id}`);
-    writeFileAtomic(join(dir, 'best.yaml'), bestYaml(spec.name, best, spec.metric, bestConfig));
+    writeFileAtomic(join(dir, 'best.yaml'), bestYaml(spec.name, best, spec.metric, bestConfig, stats));
   } else {
     writeFileSync(join(dir, 'best.yaml'), `# sweep ${spec.name}: no trial completed\n`);
   }
-  return { dir, ranked, best, bestConfig, table: resultsTable(ranked, spec.metric, keys, { digits: 4 }), resumed, ran };
+  return { dir, ranked, best, bestConfig, table: resultsTable(ranked, spec.metric, keys, { digits: 4 }), ...(stats ? { stats } : {}), resumed, ran };
 }
 
 const fmt = (x: number) => (Number.isInteger(x) ? String(x) : Math.abs(x) >= 1e-3 && Math.abs(x) < 1e6 ? x.toFixed(4) : x.toExponential(3));

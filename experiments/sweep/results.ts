@@ -1,7 +1,9 @@
 // Sweep outputs: trials ranked by the metric (completed first, then stopped, then failed),
-// results.csv with one column per param and metric, and best.yaml, the resolved config of the
-// best completed trial, ready for `tradegym run`.
+// results.csv with one column per param and metric, best.yaml, the resolved config of the best
+// completed trial, ready for `tradegym run`, and the lines that say how much of the best result is
+// selection (deflated Sharpe ratio, probability of backtest overfitting; selection-stats.ts).
 import { stringify } from 'yaml';
+import type { SweepStats } from './selection-stats.js';
 import type { JsonValue } from './space.js';
 import type { TrialRecord } from './sweep-store.js';
 
@@ -54,9 +56,42 @@ export function toCsv(t: ResultsTable): string {
   return [t.header, ...t.rows].map((row) => row.map(csvField).join(',')).join('\n') + '\n';
 }
 
-export function bestYaml(sweep: string, best: TrialRecord, metric: string, config: Record<string, unknown>): string {
+export function bestYaml(sweep: string, best: TrialRecord, metric: string, config: Record<string, unknown>, stats?: SweepStats): string {
   const params = Object.entries(best.params).map(([k, v]) => `${k}=${cell(v)}`).join(', ');
-  return `# sweep ${sweep}: best trial ${best.id} (${metric}=${best.metrics[metric]}); ${params}\n${stringify(config)}`;
+  const notes = stats ? selectionLines(stats).map((l) => `# ${l}\n`).join('') : '';
+  return `# sweep ${sweep}: best trial ${best.id} (${metric}=${best.metrics[metric]}); ${params}\n${notes}${stringify(config)}`;
+}
+
+/**
+ * The best trial's raw Sharpe ratio next to its deflated Sharpe ratio, and the probability of
+ * backtest overfitting: printed after the results table and written into best.yaml's comment.
+ */
+export function selectionLines(stats: SweepStats): string[] {
+  const f = (x: number, d = 3) => formatNumber(x, d);
+  const lines: string[] = [];
+  const b = stats.best;
+  if (b) {
+    const detail = b.sharpePerPeriod !== undefined && b.observations !== undefined
+      ? `; ${f(b.sharpePerPeriod)} per bar over ${b.observations} bars${b.skewness !== undefined ? `, skewness ${f(b.skewness)}, kurtosis ${f(b.kurtosis!)}` : ''}`
+      : '';
+    lines.push(`best trial ${b.trial}: Sharpe ratio ${f(b.sharpe)} (annualised${b.split ? `, ${b.split} split` : ''}${detail})`);
+  }
+  const d = stats.deflatedSharpe;
+  const trials = `${d.trials} trial${d.trials === 1 ? '' : 's'}`;
+  if (d.value !== null) {
+    lines.push(`deflated Sharpe ratio ${f(d.value)} = P(true Sharpe ratio > ${f(d.expectedMaxSharpe!)}, what the best of ${trials} without skill would show; Bailey & Lopez de Prado 2014)` +
+      (d.note ? `; ${d.note}` : ''));
+  } else {
+    lines.push(`deflated Sharpe ratio: n/a (${d.note ?? 'unknown'})${d.expectedMaxSharpe !== null ? `; the best of ${trials} without skill would show a Sharpe ratio of ${f(d.expectedMaxSharpe)}` : ''}`);
+  }
+  const p = stats.pbo;
+  if (p.value !== null) {
+    lines.push(`probability of backtest overfitting ${f(p.value)} (CSCV over ${p.trials} trials, ${p.blocks} blocks of ${p.rowsPerBlock} bars, ${p.combinations} splits; ` +
+      `P(the in-sample best loses out of sample) ${f(p.pLoss!)})${p.reason ? `; ${p.reason}` : ''}`);
+  } else {
+    lines.push(`probability of backtest overfitting: n/a (${p.reason ?? 'unknown'})`);
+  }
+  return lines;
 }
 
 function formatNumber(x: number, digits: number): string {

@@ -15,7 +15,7 @@ export const baselineCommand: CommandModule<object, Args> = {
       .example('$0 baseline --config experiments/configs/baselines.yaml --set baselines.rsi.period=21', 'with an override') as never,
   handler: async (argv) => {
     const config = await loadExperimentArgs(argv, 'baseline');
-    const [{ BaselinesSchema }, { prepareExperiment }, { scoreBaselines, scorePredictors, walkForwardBaselines }, { createRunDir }, { writeScoredRun }, { isoTime }, { printTable }, { baselineTable }] = await Promise.all([
+    const [{ BaselinesSchema }, { prepareExperiment }, { paramsText, scoreBaselines, scorePredictors, walkForwardBaselines }, { createRunDir }, { writeScoredRun }, { isoTime }, { printTable }, { baselineTable }] = await Promise.all([
       import('../../experiments/schema.js'), import('../../experiments/prepare.js'), import('../../experiments/baselines-run.js'),
       import('../../experiments/run-dir.js'), import('../../experiments/run-output.js'), import('../../data/timeframe.js'), import('../table.js'), import('./metrics-table.js'),
     ]);
@@ -27,6 +27,12 @@ export const baselineCommand: CommandModule<object, Args> = {
     const scored = [...scoreBaselines(p, cfg, test), ...(await scorePredictors(p, cfg, test))];
     const { header, rows } = baselineTable(scored);
     printTable(header, rows);
+    // The parameters each baseline was scored with: the best of its grid on the validation split, or pinned by the config.
+    const tuned = scored.filter((s) => s.params);
+    if (tuned.length) {
+      console.log(`\nparameters (chosen on the validation split by ${config.training.selectBy}, unless pinned in the config):`);
+      printTable(['policy', 'parameters', `valid ${config.training.selectBy}`, 'grid points'], tuned.map((s) => [s.name, paramsText(s), s.tuning ? s.tuning.score.toFixed(3) : 'pinned', String(s.tuning?.candidates ?? 1)]));
+    }
     const walkForward = cfg.walkForwardFolds > 0 ? walkForwardBaselines(p, cfg, cfg.walkForwardFolds) : [];
     const dir = await createRunDir(argv.runs, config.name, started);
     const report = await writeScoredRun(dir, p, test, scored, { walkForward, createdAt: started });

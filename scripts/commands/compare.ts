@@ -44,7 +44,7 @@ export async function compareRuns(dirs: string[], opts: CompareRunsOptions = {})
   const header = ['run', ...METRICS_HEADER, ...(ml ? ML_COLUMNS.map((c) => c.label) : [])];
   const rows = entries.map((e) => [
     e.run,
-    ...metricsRow(e.policy, e.metrics),
+    ...metricsRow(e.label, e.metrics),
     ...(ml ? ML_COLUMNS.map((c) => c.format(metricValue(e.metrics, c.key))) : []),
   ]);
   const result: CompareRunsResult = { entries, header, rows, text: formatTable(header, rows), sortedBy };

@@ -34,8 +34,9 @@ export const sweepCommand: CommandModule<object, Args> = {
       .example('$0 sweep ppo-lr.yaml --total-steps 50000 --set training.numEnvs=4', 'a shorter base experiment for every trial') as never,
   handler: async (argv) => {
     const { path, sets } = configSource(argv, 'sweep');
-    const [{ runSweep }, { DEFAULT_QUEUE_NAME, checkQueueName, checkQueueUrl }, { loadSweep }, { printTable }] = await Promise.all([
+    const [{ runSweep }, { DEFAULT_QUEUE_NAME, checkQueueName, checkQueueUrl }, { loadSweep }, { printTable }, { selectionLines }] = await Promise.all([
       import('../../experiments/sweep/coordinator.js'), import('../../experiments/sweep/redis-queue.js'), import('../../experiments/sweep/sweep-file.js'), import('../table.js'),
+      import('../../experiments/sweep/results.js'),
     ]);
     const queueName = argv['queue-name'] ?? DEFAULT_QUEUE_NAME;
     if (argv.queue) checkQueueUrl(argv.queue);
@@ -46,7 +47,8 @@ export const sweepCommand: CommandModule<object, Args> = {
     console.log('');
     printTable(r.table.header, r.table.rows.slice(0, argv.top));
     if (r.table.rows.length > argv.top) console.log(`... ${r.table.rows.length - argv.top} more in results.csv`);
-    console.log(`\nresults: ${resolve(r.dir, 'results.csv')}\ntrials: ${resolve(r.dir, 'trials')} (tensorboard --logdir ${r.dir} shows them in the HPARAMS tab)`);
+    if (r.stats) console.log(`\n${selectionLines(r.stats).join('\n')}`);
+    console.log(`\nresults: ${resolve(r.dir, 'results.csv')}${r.stats ? ` (deflated Sharpe ratio and PBO: ${resolve(r.dir, 'stats.json')})` : ''}\ntrials: ${resolve(r.dir, 'trials')} (tensorboard --logdir ${r.dir} shows them in the HPARAMS tab)`);
     if (r.best) console.log(`best (${spec.metric}=${r.best.metrics[spec.metric]}, trial ${r.best.id}): ${resolve(r.dir, 'best.yaml')}`);
     else console.log('no trial completed');
   },
